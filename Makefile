@@ -46,6 +46,7 @@ include kmod/build.mk
 -include devices/build.mk
 -include tests/build.mk
 include tests/demo/build.mk
+include tests/bench/build.mk
 
 all: $(ALL_TARGETS)
 
