@@ -32,14 +32,16 @@ LIB		:= $(BUILD)/lib
 # Where every fragment adds its outputs.
 ALL_TARGETS	:=
 CHECK_TARGETS	:=
+# Programs `make install` copies (test tools are not installed).
+INSTALL_BINS	:=
 
-.PHONY: all deps check run clean module sparse
+.PHONY: all deps check run clean module sparse install
 all: deps module
 
 deps:
 	@sh scripts/deps.sh
 
--include tests/vm/build.mk
+include tests/vm/build.mk
 include kmod/build.mk
 -include libmol/build.mk
 -include daemons/build.mk
@@ -47,6 +49,7 @@ include kmod/build.mk
 -include tests/build.mk
 include tests/demo/build.mk
 include tests/bench/build.mk
+-include daemons/molfs/build.mk
 
 all: $(ALL_TARGETS)
 
@@ -55,6 +58,14 @@ check: all $(CHECK_TARGETS)
 
 run: all
 	@sh scripts/run.sh
+
+# Headers, libraries, pkg-config file and programs under $(DESTDIR)$(PREFIX);
+# the module under /lib/modules/$(KVER)/extra when MODULES=1.
+install: all install-libmol
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(addprefix $(BIN)/,$(INSTALL_BINS)) $(DESTDIR)$(PREFIX)/bin/
+	if [ "$(MODULES)" = 1 ]; then \
+		install -D -m 644 $(BUILD)/molipc.ko $(DESTDIR)/lib/modules/$(KVER)/extra/molipc.ko; fi
 
 clean:
 	rm -rf $(BUILD)

@@ -486,7 +486,7 @@ static struct molipc_proc *molipc_target(struct molipc_instance *inst,
 	int gen = MOL_ENDPOINT_GEN(ep);
 
 	if (ep == MOL_ANY || ep == MOL_NONE || ep == MOL_SELF || gen < 0 ||
-	    slot < -MOL_NR_TASKS || slot >= (int)inst->nr_procs ||
+	    gen > MOL_MAX_GEN || slot < -MOL_NR_TASKS || slot >= (int)inst->nr_procs ||
 	    MOL_ENDPOINT(gen, slot) != ep)
 		return ERR_PTR(-ENXIO);
 	p = molipc_proc_by_slot(inst, slot);

@@ -18,3 +18,21 @@ $(LIB)/libmol.a: $(LIBMOL_OBJS)
 $(LIB)/libmol.so: $(LIBMOL_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) -shared -Wl,-soname,libmol.so -o $@ $^ $(LDFLAGS)
+
+# pkg-config file and installation (PREFIX, DESTDIR).
+PREFIX		?= /usr/local
+MOL_VERSION	:= 1.0
+ALL_TARGETS	+= $(LIB)/pkgconfig/libmol.pc
+
+$(LIB)/pkgconfig/libmol.pc: libmol/libmol.pc.in libmol/build.mk
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(MOL_VERSION)|' $< > $@
+
+.PHONY: install-libmol
+install-libmol: $(LIB)/libmol.a $(LIB)/libmol.so $(LIB)/pkgconfig/libmol.pc
+	install -d $(DESTDIR)$(PREFIX)/include/linux $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 libmol/include/mol.h $(DESTDIR)$(PREFIX)/include/mol.h
+	install -m 644 uapi/linux/molipc.h $(DESTDIR)$(PREFIX)/include/linux/molipc.h
+	install -m 644 $(LIB)/libmol.a $(DESTDIR)$(PREFIX)/lib/libmol.a
+	install -m 755 $(LIB)/libmol.so $(DESTDIR)$(PREFIX)/lib/libmol.so
+	install -m 644 $(LIB)/pkgconfig/libmol.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/libmol.pc

@@ -4,6 +4,7 @@
 # short smoke only: benchmarks are not tests.
 
 ALL_TARGETS	+= $(BIN)/molbench
+INSTALL_BINS	+= molbench
 CHECK_TARGETS	+= bench-smoke
 BENCH_OUT	?= $(BUILD)/bench
 

@@ -50,10 +50,13 @@
 #define MOL_NR_TASKS		4
 #define MOL_MAX_NR_TASKS	1023	/* MINIX's bound, used for decoding */
 
-#define MOL_ENDPOINT(gen, slot)	((__s32)(((gen) << MOL_GEN_SHIFT) + (slot)))
-#define MOL_ENDPOINT_GEN(e)	((__s32)((((e) + MOL_MAX_NR_TASKS) >> MOL_GEN_SHIFT)))
-#define MOL_ENDPOINT_SLOT(e)	((__s32)((((e) + MOL_MAX_NR_TASKS) & \
-					   (MOL_GEN_SIZE - 1)) - MOL_MAX_NR_TASKS))
+/* Computed in unsigned arithmetic: any 32-bit value decodes without UB. */
+#define MOL_ENDPOINT(gen, slot)	((__s32)(((__u32)(gen) << MOL_GEN_SHIFT) + \
+					 (__u32)(slot)))
+#define MOL_ENDPOINT_GEN(e)	((__s32)(((__u32)(e) + MOL_MAX_NR_TASKS) >> \
+					 MOL_GEN_SHIFT))
+#define MOL_ENDPOINT_SLOT(e)	((__s32)(((__u32)(e) + MOL_MAX_NR_TASKS) & \
+					 (MOL_GEN_SIZE - 1)) - MOL_MAX_NR_TASKS)
 
 /* Special endpoints (MINIX values). */
 #define MOL_ANY			((__s32)0x7ace)	/* receive from anyone */

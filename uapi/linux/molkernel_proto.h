@@ -120,6 +120,21 @@ struct molk_stats {
 MOL_STATIC_ASSERT(sizeof(struct molk_stats) == 8 * (3 + MOLK_DROP_MAX + 12),
 		  "molk_stats layout");
 
+/*
+ * MOL_ENDPOINT_SLOT/GEN of <linux/molipc.h> without signed overflow for
+ * any 32-bit input (an endpoint from a datagram is anything).
+ */
+static inline int molk_ep_slot(__s32 ep)
+{
+	return (int)(((__u32)ep + MOL_MAX_NR_TASKS) & (MOL_GEN_SIZE - 1)) -
+	       MOL_MAX_NR_TASKS;
+}
+
+static inline int molk_ep_gen(__s32 ep)
+{
+	return (int)(((long long)ep + MOL_MAX_NR_TASKS) >> MOL_GEN_SHIFT);
+}
+
 /* Size of the argument after the message for op, or -1 if op is unknown. */
 static inline int molk_arg_size(__u32 op)
 {
