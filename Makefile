@@ -50,6 +50,7 @@ include kmod/build.mk
 include tests/demo/build.mk
 include tests/bench/build.mk
 -include daemons/molfs/build.mk
+-include tests/system/build.mk
 
 all: $(ALL_TARGETS)
 

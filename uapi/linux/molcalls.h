@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * molcalls.h - the messages of the MoL system: kernel calls to the
+ * system task (SYS_*) and process-manager calls (PM_*), with one payload
+ * layout per call.  Shared by molsystem, molpm, molinit, molctl and the
+ * libmol container.  Transport-level things (message, endpoints, status
+ * codes) are in <linux/molipc.h>.
+ *
+ * Conventions, as in MINIX: a request's m_type is the call number; the
+ * reply's m_type is the result, MOL_OK (0) or a negative errno (POSIX
+ * results: -ECHILD, -ESRCH, -EINVAL, ...), with the payload layout of the
+ * call.  Every field a server reads is checked: a request is untrusted.
+ */
+#ifndef _UAPI_LINUX_MOLCALLS_H
+#define _UAPI_LINUX_MOLCALLS_H
+
+#include <linux/molipc.h>
+
+/* A call's payload, in place in the message. */
+#define MOL_BODY(m, type)	((type *)(void *)(m)->m_u.m_raw)
+#define MOL_BODY_CHECK(type)						\
+	MOL_STATIC_ASSERT(sizeof(type) <= MOL_PAYLOAD_SIZE, #type " fits")
+
+/* ------------------------------------------------------------------ */
+/* Kernel calls: to MOL_SYSTEM (from servers only)                     */
+/* ------------------------------------------------------------------ */
+
+#define SYS_BASE		0x600
+#define SYS_FORK		(SYS_BASE + 0)	/* register a forked child */
+#define SYS_EXEC		(SYS_BASE + 1)	/* bookkeeping of an exec */
+#define SYS_EXIT		(SYS_BASE + 2)	/* free a slot (unregister) */
+#define SYS_PRIVCTL		(SYS_BASE + 3)	/* set an endpoint's privileges */
+#define SYS_TIMES		(SYS_BASE + 4)	/* process and system times */
+#define SYS_GETINFO		(SYS_BASE + 5)	/* see SYS_INFO_* */
+#define SYS_KILL		(SYS_BASE + 6)	/* deliver a Linux signal */
+#define SYS_SETALARM		(SYS_BASE + 7)	/* clock: alarm as a notify */
+#define SYS_NR_CALLS		8
+
+/* SYS_FORK: let Linux process @pid bind @slot as a user process. */
+struct mol_sys_fork {
+	__s32 slot;		/* in */
+	__s32 pid;		/* in: Linux pid of the child */
+	__s32 parent;		/* in: parent's endpoint */
+	__s32 endpoint;		/* out: the child's endpoint */
+};
+MOL_BODY_CHECK(struct mol_sys_fork);
+
+/* SYS_EXEC / SYS_EXIT / SYS_KILL / SYS_PRIVCTL: one endpoint. */
+struct mol_sys_proc {
+	__s32 endpoint;		/* in */
+	__s32 sig;		/* SYS_KILL: Linux signal number */
+	__u32 priv_preset;	/* SYS_PRIVCTL: MOL_PRIV_* below */
+	__u32 pad;
+};
+MOL_BODY_CHECK(struct mol_sys_proc);
+
+#define MOL_PRIV_USER		0	/* sendrec to PM and FS */
+#define MOL_PRIV_SERVER		1	/* everything */
+
+/* SYS_TIMES: times of the endpoint's Linux process, in clock ticks. */
+struct mol_sys_times {
+	__s32 endpoint;		/* in */
+	__u32 pad;
+	__u64 user;		/* out */
+	__u64 system;		/* out */
+	__u64 uptime;		/* out: ticks since the instance started */
+	__u64 boottime;		/* out: realtime seconds at start */
+};
+MOL_BODY_CHECK(struct mol_sys_times);
+
+/* SYS_GETINFO: what. */
+#define SYS_INFO_DEAD		1	/* dead endpoints (for PM) */
+#define SYS_INFO_CLOCK		2	/* ticks and realtime */
+#define SYS_INFO_DEAD_MAX	4
+
+struct mol_sys_dead {
+	__u32 what;		/* in: SYS_INFO_DEAD */
+	__u32 count;		/* out: entries filled */
+	__u32 more;		/* out: nonzero if more are queued */
+	__u32 pad;
+	struct {
+		__s32 endpoint;
+		__s32 status;	/* Linux wait status, -1 unknown */
+	} ent[SYS_INFO_DEAD_MAX];
+};
+MOL_BODY_CHECK(struct mol_sys_dead);
+
+struct mol_sys_clock {
+	__u32 what;		/* in: SYS_INFO_CLOCK */
+	__u32 hz;		/* out: ticks per second */
+	__u64 ticks;		/* out: since the instance started */
+	__u64 realtime_ns;	/* out: CLOCK_REALTIME, in step with Linux */
+};
+MOL_BODY_CHECK(struct mol_sys_clock);
+
+/* SYS_SETALARM: notify the caller from MOL_CLOCK after @ticks (0 cancels). */
+struct mol_sys_alarm {
+	__u64 ticks;		/* in */
+	__u64 left;		/* out: ticks that were left of the old one */
+};
+MOL_BODY_CHECK(struct mol_sys_alarm);
+
+/* ------------------------------------------------------------------ */
+/* Process-manager calls: to MOL_PM                                    */
+/* ------------------------------------------------------------------ */
+
+#define PM_BASE			0x000
+#define PM_FORK			(PM_BASE + 1)	/* reserve child slot + pid */
+#define PM_FORK_COMMIT		(PM_BASE + 2)	/* child's Linux pid known */
+#define PM_FORK_ABORT		(PM_BASE + 3)	/* Linux fork failed */
+#define PM_EXEC			(PM_BASE + 4)
+#define PM_EXIT			(PM_BASE + 5)
+#define PM_WAITPID		(PM_BASE + 6)
+#define PM_GETPID		(PM_BASE + 7)	/* pid and ppid */
+#define PM_KILL			(PM_BASE + 8)
+#define PM_ALARM		(PM_BASE + 9)
+#define PM_PAUSE		(PM_BASE + 10)
+#define PM_SIGACTION		(PM_BASE + 11)
+#define PM_SIGPROCMASK		(PM_BASE + 12)
+#define PM_SIGPENDING		(PM_BASE + 13)
+#define PM_SIGSUSPEND		(PM_BASE + 14)
+#define PM_SETSID		(PM_BASE + 15)
+#define PM_GETPGRP		(PM_BASE + 16)
+#define PM_SETPGID		(PM_BASE + 17)
+#define PM_GETUID		(PM_BASE + 18)	/* uid, euid, gid, egid */
+#define PM_SETUID		(PM_BASE + 19)
+#define PM_SETGID		(PM_BASE + 20)
+#define PM_TIMES		(PM_BASE + 21)
+#define PM_BRK			(PM_BASE + 22)
+#define PM_REBOOT		(PM_BASE + 23)
+#define PM_PROCTAB		(PM_BASE + 24)	/* one row for molctl ps */
+#define PM_GETPGID		(PM_BASE + 25)
+#define PM_SIGNAL_DONE		(PM_BASE + 26)	/* container handled a sig */
+#define PM_NR_CALLS		27
+
+/* PM_FORK / PM_FORK_COMMIT / PM_FORK_ABORT */
+struct mol_pm_fork {
+	__s32 child_slot;	/* out of FORK; in to COMMIT/ABORT */
+	__s32 child_pid;	/* out of FORK: the child's MINIX pid */
+	__s32 linux_pid;	/* in to COMMIT: the child's Linux pid */
+	__s32 child_endpoint;	/* out of COMMIT */
+};
+MOL_BODY_CHECK(struct mol_pm_fork);
+
+/* PM_EXEC: the caller is about to execve @path (bookkeeping only). */
+struct mol_pm_exec {
+	char name[48];		/* in: program name, NUL-terminated */
+	__u32 setuid;		/* in: MoL set-uid owner + 1, or 0 */
+	__u32 setgid;		/* in: MoL set-gid group + 1, or 0 */
+};
+MOL_BODY_CHECK(struct mol_pm_exec);
+
+/* PM_EXIT: @status is a wait status: W_EXITCODE(code, 0) or a signal. */
+struct mol_pm_exit {
+	__s32 status;		/* in */
+};
+MOL_BODY_CHECK(struct mol_pm_exit);
+
+/* PM_WAITPID */
+struct mol_pm_wait {
+	__s32 pid;		/* in: as waitpid(2) */
+	__s32 options;		/* in: WNOHANG, WUNTRACED */
+	__s32 status;		/* out */
+	__s32 ret_pid;		/* out: reaped child, 0 with WNOHANG */
+};
+MOL_BODY_CHECK(struct mol_pm_wait);
+
+/* PM_GETPID, PM_GETPGRP, PM_GETPGID, PM_SETSID, PM_SETPGID */
+struct mol_pm_ids {
+	__s32 pid;		/* in (SETPGID, GETPGID) / out: pid */
+	__s32 pgid;		/* in (SETPGID) / out: pgid */
+	__s32 ppid;		/* out */
+	__s32 sid;		/* out */
+};
+MOL_BODY_CHECK(struct mol_pm_ids);
+
+/* PM_KILL */
+struct mol_pm_kill {
+	__s32 pid;		/* in: as kill(2): > 0, 0, -1, < -1 */
+	__s32 sig;		/* in: 0 checks only */
+};
+MOL_BODY_CHECK(struct mol_pm_kill);
+
+/* PM_ALARM */
+struct mol_pm_alarm {
+	__u32 seconds;		/* in */
+	__u32 left;		/* out */
+};
+MOL_BODY_CHECK(struct mol_pm_alarm);
+
+/*
+ * PM_SIGACTION, PM_SIGPROCMASK, PM_SIGPENDING, PM_SIGSUSPEND: MINIX's
+ * signal state lives in PM; the container mirrors handlers into Linux.
+ * Signal sets are 64-bit, bit (sig - 1).
+ */
+#define MOL_SIG_DFL		0
+#define MOL_SIG_IGN		1
+#define MOL_SIG_CATCH		2
+
+struct mol_pm_sig {
+	__s32 sig;		/* in: SIGACTION */
+	__s32 how;		/* in: SIGPROCMASK: SIG_BLOCK, ... */
+	__u32 disposition;	/* in/out: MOL_SIG_* (SIGACTION) */
+	__u32 sa_flags;		/* in/out: SA_* (SIGACTION) */
+	__u64 set;		/* in: mask / new mask / suspend mask */
+	__u64 old;		/* out: old mask, pending set, old action */
+	__u64 sa_mask;		/* in/out (SIGACTION) */
+};
+MOL_BODY_CHECK(struct mol_pm_sig);
+
+/* PM_GETUID, PM_SETUID, PM_SETGID */
+struct mol_pm_cred {
+	__s32 uid, euid;	/* out (GETUID); uid in (SETUID) */
+	__s32 gid, egid;	/* out (GETUID); gid in (SETGID) */
+};
+MOL_BODY_CHECK(struct mol_pm_cred);
+
+/* PM_TIMES: clock ticks; children's times are those PM reaped. */
+struct mol_pm_times {
+	__u64 utime, stime, cutime, cstime;
+	__u64 uptime;
+};
+MOL_BODY_CHECK(struct mol_pm_times);
+
+/* PM_BRK: bookkeeping of the program break. */
+struct mol_pm_brk {
+	__u64 addr;		/* in: new break; out: the break */
+};
+MOL_BODY_CHECK(struct mol_pm_brk);
+
+/* PM_REBOOT: how. */
+#define MOL_REBOOT_HALT		0	/* shut the instance down */
+
+/* PM_PROCTAB: the row of the @index-th used process slot. */
+#define MOL_PSTATE_RUNNING	0
+#define MOL_PSTATE_ZOMBIE	1
+#define MOL_PSTATE_WAITING	2	/* in waitpid */
+#define MOL_PSTATE_PAUSED	3	/* pause / sigsuspend */
+
+struct mol_pm_proc {
+	__s32 index;		/* in: 0, 1, ...; -ESRCH reply at the end */
+	__s32 endpoint;		/* out */
+	__s32 pid;		/* out: MINIX pid */
+	__s32 ppid;		/* out */
+	__s32 linux_pid;	/* out */
+	__s32 pgid;		/* out */
+	__u32 state;		/* out: MOL_PSTATE_* */
+	__s32 uid;		/* out */
+	char name[24];		/* out */
+};
+MOL_BODY_CHECK(struct mol_pm_proc);
+
+#endif /* _UAPI_LINUX_MOLCALLS_H */
