@@ -358,7 +358,7 @@ int molipc_create(struct molipc_file *f, struct molipc_create *req)
 		return -EPERM;
 	if ((req->flags & ~MOLIPC_CREATE_FLAGS) ||
 	    memchr_inv(req->reserved, 0, sizeof(req->reserved)) ||
-	    (!appoint && req->system_pid) || req->instance)
+	    (!appoint && req->system_pid))
 		return -EINVAL;
 	nr = req->nr_procs ? req->nr_procs : molipc_nr_procs;
 	if (nr < MOL_MIN_PROCS || nr > MOL_MAX_PROCS)
@@ -453,7 +453,7 @@ int molipc_register(struct molipc_file *f, struct molipc_register *req)
 	if (ret)
 		goto out;
 	ret = -EINVAL;
-	if (req->flags || req->endpoint || molipc_check_priv(&req->priv) ||
+	if (req->flags || molipc_check_priv(&req->priv) ||
 	    req->slot < -MOL_NR_TASKS || req->slot >= (int)inst->nr_procs ||
 	    req->slot == MOL_KERNEL || req->slot == MOL_SYSTEM)
 		goto out;
@@ -564,8 +564,9 @@ int molipc_bind(struct molipc_file *f, struct molipc_bind *req)
 	mutex_lock(&molipc_idr_lock);
 	inst = req->instance <= INT_MAX ?
 	       idr_find(&molipc_idr, req->instance) : NULL;
-	if (inst)
-		kref_get(&inst->ref);
+	/* Its last reference may be gone, the idr entry not yet removed. */
+	if (inst && !kref_get_unless_zero(&inst->ref))
+		inst = NULL;
 	mutex_unlock(&molipc_idr_lock);
 	if (!inst)
 		goto out;
@@ -697,10 +698,9 @@ void molipc_instances_exit(void)
 		id = 0;
 		mutex_lock(&molipc_idr_lock);
 		idr_for_each_entry(&molipc_idr, inst, id)
-			if (inst && !inst->dead)
+			if (inst && !inst->dead &&
+			    kref_get_unless_zero(&inst->ref))
 				break;
-		if (inst)
-			kref_get(&inst->ref);
 		mutex_unlock(&molipc_idr_lock);
 		if (!inst)
 			break;

@@ -91,7 +91,16 @@ static int molipc_ioctl_ipc(struct molipc_file *f, int op,
 	return ret;
 }
 
-/* Copy a control request in, check it can be copied back, run it. */
+/* An _IOW control request: copy it in and run it; nothing is written. */
+#define MOLIPC_CTL_IN(req, fn, uarg)					\
+({									\
+	long __ret = -EFAULT;						\
+	if (!copy_from_user(&(req), (uarg), sizeof(req)))		\
+		__ret = fn(f, &(req));					\
+	__ret;								\
+})
+
+/* An _IOWR one: copy in, check it can be copied back, run, copy out. */
 #define MOLIPC_CTL(req, fn, uarg)					\
 ({									\
 	long __ret = -EFAULT;						\
@@ -148,9 +157,9 @@ static long molipc_ioctl(struct file *file, unsigned int cmd,
 	case MOLIPC_IOC_REGISTER:
 		return MOLIPC_CTL(u.reg, molipc_register, uarg);
 	case MOLIPC_IOC_UNREGISTER:
-		return MOLIPC_CTL(u.ep, molipc_unregister, uarg);
+		return MOLIPC_CTL_IN(u.ep, molipc_unregister, uarg);
 	case MOLIPC_IOC_SETPRIV:
-		return MOLIPC_CTL(u.ep, molipc_setpriv, uarg);
+		return MOLIPC_CTL_IN(u.ep, molipc_setpriv, uarg);
 	case MOLIPC_IOC_BIND:
 		return MOLIPC_CTL(u.bind, molipc_bind, uarg);
 	case MOLIPC_IOC_DEAD:

@@ -264,7 +264,7 @@ struct molipc_create {
 	__u32 flags;			/* in: MOLIPC_CREATE_* */
 	__u32 nr_procs;			/* in: 0 = module default */
 	__s32 system_pid;		/* in: with MOLIPC_CREATE_APPOINT */
-	__u32 instance;			/* out: instance id (> 0) */
+	__u32 instance;			/* out: instance id (> 0); ignored in */
 	__u32 reserved[4];		/* zero */
 };
 
@@ -278,7 +278,7 @@ struct molipc_register {
 	__s32 pid;			/* in */
 	__s32 slot;			/* in */
 	__u32 flags;			/* in: zero */
-	__s32 endpoint;			/* out */
+	__s32 endpoint;			/* out; ignored in */
 	struct molipc_priv priv;	/* in */
 };
 
