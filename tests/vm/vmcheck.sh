@@ -1,0 +1,138 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmcheck.sh - molipc.ko's whole check, run INSIDE the qemu guest:
+#
+#	tests/vm/molvm tests/vm/vmcheck.sh	(or: make vmcheck)
+#
+# Loads $BUILD/molipc.ko, runs the module's tests (mol-kmod-test), the
+# conformance suite over kmod, the stress test and the fuzzer, then the
+# conformance suite over udp against a molkernel started in the guest
+# (when molkernel is built), unloads the module (must succeed) and scans
+# the kernel log for complaints.  Prints every suite's TAP output and
+# ends with one line
+#
+#	vmcheck: N passed, N failed
+#
+# where N counts the individual tests of each suite plus the rmmod and
+# dmesg checks.  Exits non-zero on any "not ok", a suite that crashed or
+# timed out, a failed rmmod or a kernel complaint.
+#
+# Env: BUILD (default build); MOL_STRESS_MSGS (default 100000),
+# MOL_FUZZ_CALLS (default 100000) to shorten the run.
+
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd -P)
+cd "$here/../.." || exit 2
+BUILD=${BUILD:-build}
+bin=$BUILD/bin
+ko=$BUILD/molipc.ko
+
+passed=0
+failed=0
+tmp=$(mktemp -d /tmp/vmcheck.XXXXXX) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+
+pass() {
+	passed=$((passed + 1))
+	echo "ok - vmcheck: $*"
+}
+
+fail() {
+	failed=$((failed + 1))
+	echo "not ok - vmcheck: $*"
+}
+
+# run NAME TIMEOUT COMMAND...: run a TAP-speaking suite, count its tests.
+# A suite that exits non-zero without a "not ok", crashes, times out or
+# reports fewer tests than it planned counts as failures too.
+run() {
+	name=$1
+	tmo=$2
+	shift 2
+	out=$tmp/$name.out
+	echo "=== $name: $*"
+	{
+		timeout -k 10 "$tmo" "$@" 2>&1
+		echo $? >"$tmp/$name.rc"
+	} | tee "$out"
+	rc=$(cat "$tmp/$name.rc")
+	ok=$(grep -c '^ok ' "$out")
+	nok=$(grep -c '^not ok ' "$out")
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$out" | head -n 1)
+	passed=$((passed + ok))
+	failed=$((failed + nok))
+	if [ -n "$plan" ] && [ $((ok + nok)) -lt "$plan" ]; then
+		fail "$name: only $((ok + nok)) of $plan tests reported"
+	fi
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		fail "$name: timed out after ${tmo}s"
+	elif [ "$rc" != 0 ] && [ "$nok" = 0 ]; then
+		fail "$name: exited with status $rc"
+	fi
+	echo "=== $name: $ok passed, $nok failed (exit $rc)"
+}
+
+for f in "$ko" "$bin/mol-kmod-test" "$bin/mol-conformance" \
+	 "$bin/mol-stress" "$bin/mol-fuzz"; do
+	if [ ! -e "$f" ]; then
+		echo "vmcheck: $f missing: build first (make all)" >&2
+		echo "vmcheck: 0 passed, 1 failed"
+		exit 1
+	fi
+done
+
+if ! mountpoint -q /sys/kernel/debug 2>/dev/null; then
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+fi
+
+# Only what the kernel says from now on counts.
+dmesg_base=$(dmesg | wc -l)
+
+echo "=== insmod $ko"
+if ! insmod "$ko"; then
+	fail "insmod $ko"
+	echo "vmcheck: $passed passed, $failed failed"
+	exit 1
+fi
+echo "=== module parameters"
+modinfo -p "$ko" 2>/dev/null
+for p in /sys/module/molipc/parameters/*; do
+	[ -r "$p" ] && echo "$(basename "$p") = $(cat "$p")"
+done
+
+export MOL_TRANSPORT=kmod
+run kmod-test 600 "$bin/mol-kmod-test"
+run conformance-kmod 600 "$bin/mol-conformance"
+export MOL_STRESS_TIMEOUT=${MOL_STRESS_TIMEOUT:-400}
+run stress 480 "$bin/mol-stress"
+export MOL_FUZZ_TIMEOUT=${MOL_FUZZ_TIMEOUT:-400}
+run fuzz 480 "$bin/mol-fuzz"
+
+if [ -x "$bin/molkernel" ]; then
+	export BUILD
+	run conformance-udp 600 sh tests/vm/vmrun-conformance.sh udp
+else
+	echo "=== conformance-udp: skipped, $bin/molkernel not built"
+fi
+
+echo "=== rmmod molipc"
+if rmmod molipc && [ ! -e /sys/module/molipc ]; then
+	pass "rmmod molipc"
+else
+	fail "rmmod molipc"
+fi
+
+echo "=== kernel log"
+dmesg | tail -n "+$((dmesg_base + 1))" >"$tmp/dmesg"
+pattern='Oops|WARNING:|BUG:|hung task|lockdep|general protection|KASAN|UBSAN|refcount_t'
+if grep -Eq "$pattern" "$tmp/dmesg"; then
+	grep -E -A 30 "$pattern" "$tmp/dmesg" | head -n 200
+	fail "kernel complained: $(grep -Ec "$pattern" "$tmp/dmesg") lines match"
+else
+	pass "no kernel complaint"
+fi
+
+echo "vmcheck: $passed passed, $failed failed"
+[ "$failed" = 0 ]
