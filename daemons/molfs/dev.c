@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dev.c - a molfs block device over a regular image file: pread/pwrite at
+ * 64-bit byte offsets, fdatasync as flush.  MoL's disk driver (moldisk,
+ * grants) will implement the same struct mfs_blockdev later.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mfs.h"
+
+struct filedev {
+	struct mfs_blockdev dev;
+	int fd;
+};
+
+static int filedev_xfer(struct mfs_blockdev *dev, uint64_t off, void *buf,
+			size_t len, bool is_write)
+{
+	struct filedev *fd = dev->priv;
+	uint8_t *p = buf;
+	ssize_t n;
+
+	if (off > (uint64_t)INT64_MAX - len)
+		return -EIO;
+	while (len > 0) {
+		if (is_write)
+			n = pwrite(fd->fd, p, len, (off_t)off);
+		else
+			n = pread(fd->fd, p, len, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;	/* beyond the end of the image */
+		p += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int filedev_read(struct mfs_blockdev *dev, uint64_t off, void *buf,
+			size_t len)
+{
+	return filedev_xfer(dev, off, buf, len, false);
+}
+
+static int filedev_write(struct mfs_blockdev *dev, uint64_t off,
+			 const void *buf, size_t len)
+{
+	return filedev_xfer(dev, off, (void *)buf, len, true);
+}
+
+static int filedev_flush(struct mfs_blockdev *dev)
+{
+	struct filedev *fd = dev->priv;
+
+	return fdatasync(fd->fd) < 0 ? -errno : 0;
+}
+
+static void filedev_close(struct mfs_blockdev *dev)
+{
+	struct filedev *fd = dev->priv;
+
+	close(fd->fd);
+	free(fd);
+}
+
+int mfs_filedev_open(const char *path, int readonly,
+		     struct mfs_blockdev **devp)
+{
+	struct filedev *fd;
+	struct stat st;
+	int err;
+
+	fd = calloc(1, sizeof(*fd));
+	if (!fd)
+		return -ENOMEM;
+	fd->fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	if (fd->fd < 0) {
+		err = -errno;
+		goto out_free;
+	}
+	if (fstat(fd->fd, &st) < 0) {
+		err = -errno;
+		goto out_close;
+	}
+	fd->dev.read = filedev_read;
+	fd->dev.write = filedev_write;
+	fd->dev.flush = filedev_flush;
+	fd->dev.close = filedev_close;
+	fd->dev.size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	fd->dev.priv = fd;
+	*devp = &fd->dev;
+	return 0;
+
+out_close:
+	close(fd->fd);
+out_free:
+	free(fd);
+	return err;
+}
