@@ -113,6 +113,8 @@ static void molipc_proc_clear(struct molipc_proc *p)
 	p->file = NULL;
 	p->pstate = MOLIPC_SLOT_FREE;
 	memset(&p->priv, 0, sizeof(p->priv));
+	p->grant_table = 0;
+	p->grant_nr = 0;
 	bitmap_zero(p->notify_pending, p->inst->nr_ids);
 	if (!p->in_call)
 		molipc_proc_reset_ipc(p);

@@ -70,6 +70,10 @@ struct molipc_proc {
 	unsigned long *notify_pending;	/* bitmap over ids of notifiers */
 	wait_queue_head_t wq;
 
+	/* grant table in the owner's memory (MOLIPC_IOC_SETGRANT) */
+	u64 grant_table;
+	u32 grant_nr;
+
 	/* death of the owner */
 	wait_queue_entry_t death_wait;	/* on pid->wait_pidfd */
 	bool death_armed;
@@ -181,6 +185,12 @@ void molipc_complete(struct molipc_proc *p, int result);
 void molipc_abort(struct molipc_proc *p, int err);
 void molipc_post_notify(struct molipc_proc *dst, struct molipc_proc *src);
 u32 molipc_proc_pstate(const struct molipc_proc *p);
+struct molipc_proc *molipc_lookup(struct molipc_instance *inst,
+				  struct molipc_proc *caller, int ep);
+
+/* molipc_grant.c */
+int molipc_setgrant(struct molipc_file *f, struct molipc_setgrant *req);
+int molipc_safecopy(struct molipc_file *f, const struct molipc_safecopy *req);
 
 /* molipc_debugfs.c */
 void molipc_debugfs_init(void);

@@ -103,8 +103,8 @@ u32 molipc_proc_pstate(const struct molipc_proc *p)
  * are not processes.  Returns the slot, or ERR_PTR(-ENXIO) for a
  * malformed endpoint and ERR_PTR(-ESRCH) for one that is not alive.
  */
-static struct molipc_proc *molipc_lookup(struct molipc_instance *inst,
-					 struct molipc_proc *caller, int ep)
+struct molipc_proc *molipc_lookup(struct molipc_instance *inst,
+				  struct molipc_proc *caller, int ep)
 {
 	struct molipc_proc *p;
 	int slot, gen;

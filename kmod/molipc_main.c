@@ -126,6 +126,8 @@ static long molipc_ioctl(struct file *file, unsigned int cmd,
 		struct molipc_bind bind;
 		struct molipc_dead dead;
 		struct molipc_procinfo info;
+		struct molipc_setgrant setgrant;
+		struct molipc_safecopy safecopy;
 	} u;
 
 	switch (cmd) {
@@ -166,6 +168,14 @@ static long molipc_ioctl(struct file *file, unsigned int cmd,
 		return MOLIPC_CTL(u.dead, molipc_take_dead, uarg);
 	case MOLIPC_IOC_PROCINFO:
 		return MOLIPC_CTL(u.info, molipc_procinfo, uarg);
+	case MOLIPC_IOC_SETGRANT:
+		if (copy_from_user(&u.setgrant, uarg, sizeof(u.setgrant)))
+			return -EFAULT;
+		return molipc_setgrant(f, &u.setgrant);
+	case MOLIPC_IOC_SAFECOPY:
+		if (copy_from_user(&u.safecopy, uarg, sizeof(u.safecopy)))
+			return -EFAULT;
+		return molipc_safecopy(f, &u.safecopy);
 	}
 	return -ENOTTY;
 }

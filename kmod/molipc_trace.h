@@ -108,6 +108,37 @@ TRACE_EVENT(molipc_death,
 		  __entry->status)
 );
 
+TRACE_EVENT(molipc_safecopy,
+	TP_PROTO(u32 inst, int caller, int granter, int grant_id, u64 offset,
+		 u64 len, u32 flags, int result),
+	TP_ARGS(inst, caller, granter, grant_id, offset, len, flags, result),
+	TP_STRUCT__entry(
+		__field(u32, inst)
+		__field(int, caller)
+		__field(int, granter)
+		__field(int, grant_id)
+		__field(u64, offset)
+		__field(u64, len)
+		__field(u32, flags)
+		__field(int, result)
+	),
+	TP_fast_assign(
+		__entry->inst = inst;
+		__entry->caller = caller;
+		__entry->granter = granter;
+		__entry->grant_id = grant_id;
+		__entry->offset = offset;
+		__entry->len = len;
+		__entry->flags = flags;
+		__entry->result = result;
+	),
+	TP_printk("inst=%u caller=%d %s granter=%d grant=%#x offset=%llu len=%llu result=%d",
+		  __entry->inst, __entry->caller,
+		  __entry->flags & MOLIPC_SAFECOPY_TO ? "to" : "from",
+		  __entry->granter, __entry->grant_id, __entry->offset,
+		  __entry->len, __entry->result)
+);
+
 #endif /* _MOLIPC_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH

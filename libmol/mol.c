@@ -54,10 +54,14 @@ int mol_open(struct mol *mol, const char *transport)
 	return ret;
 }
 
+/* grant.c: the table of mol_grant_create(), freed with the connection. */
+void mol_grant_table_free(struct mol *mol);
+
 void mol_close(struct mol *mol)
 {
 	if (mol->ops)
 		mol->ops->close(mol);
+	mol_grant_table_free(mol);
 	mol->ops = NULL;
 	mol->fd = -1;
 	mol->endpoint = MOL_NONE;

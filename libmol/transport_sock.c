@@ -465,6 +465,14 @@ static int sk_ctl_op(unsigned long req, __u32 *op, bool *out)
 		*op = MOLK_OP_SETPRIV;
 		*out = false;
 		break;
+	case MOLIPC_IOC_SETGRANT:
+		*op = MOLK_OP_SETGRANT;
+		*out = false;
+		break;
+	case MOLIPC_IOC_SAFECOPY:
+		*op = MOLK_OP_SAFECOPY;
+		*out = false;
+		break;
 	default:
 		return -ENOTTY;
 	}
@@ -503,6 +511,24 @@ static int sk_ctl_inherited(unsigned long req, void *arg)
 	case MOLIPC_IOC_PROCINFO:
 		return ((struct molipc_procinfo *)arg)->flags ? MOL_EINVAL :
 								MOL_ENOTBOUND;
+	case MOLIPC_IOC_SETGRANT: {
+		const struct molipc_setgrant *g = arg;
+
+		if (g->flags || g->nr_entries > MOLIPC_GRANT_MAX ||
+		    (g->table_addr & 7) || (!g->nr_entries && g->table_addr) ||
+		    g->table_addr + (__u64)g->nr_entries *
+				    sizeof(struct mol_grant) < g->table_addr)
+			return MOL_EINVAL;
+		return MOL_ENOTBOUND;
+	}
+	case MOLIPC_IOC_SAFECOPY: {
+		const struct molipc_safecopy *sc = arg;
+
+		if ((sc->flags != MOLIPC_SAFECOPY_FROM &&
+		     sc->flags != MOLIPC_SAFECOPY_TO) || sc->reserved)
+			return MOL_EINVAL;
+		return MOL_ENOTBOUND;
+	}
 	default:
 		return MOL_ENOTBOUND;
 	}

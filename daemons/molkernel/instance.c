@@ -77,6 +77,8 @@ static void mk_proc_clear(struct mk_proc *p)
 	p->owner = NULL;
 	p->pstate = MK_SLOT_FREE;
 	memset(&p->priv, 0, sizeof(p->priv));
+	p->grant_table = 0;
+	p->grant_nr = 0;
 	p->npend = 0;
 	mk_reset_ipc(p);
 	p->gen = p->gen >= MOL_MAX_GEN ? 1 : p->gen + 1;
@@ -159,7 +161,7 @@ void mk_proc_gone(struct mk_kernel *k, struct mk_proc *p, int wstatus)
 /* ---------------------------------------------------------------- */
 
 /* The caller's slot if it is the process that bound it, alive. */
-static int mk_caller_proc(const struct mk_caller *c, struct mk_proc **pp)
+int mk_caller_proc(const struct mk_caller *c, struct mk_proc **pp)
 {
 	struct mk_proc *p = c->bound;
 

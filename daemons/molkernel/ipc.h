@@ -83,6 +83,10 @@ struct mk_proc {
 	struct mk_notify *pend;
 	unsigned int npend, pend_cap;
 
+	/* grant table in the owner's memory (MOLIPC_IOC_SETGRANT) */
+	uint64_t grant_table;
+	uint32_t grant_nr;
+
 	/* counters */
 	uint64_t nr_sent, nr_received, nr_notifies, nr_errors;
 };
@@ -191,6 +195,8 @@ void mk_post_notify(struct mk_proc *dst, int src_id, uint64_t arg);
 uint32_t mk_proc_pstate(const struct mk_proc *p);
 struct mk_proc *mk_lookup(struct mk_inst *inst, struct mk_proc *caller,
 			  int ep, int *err);
+/* The caller's live slot, or MOL_ENOTBOUND / MOL_EINSTGONE. */
+int mk_caller_proc(const struct mk_caller *c, struct mk_proc **pp);
 
 static inline struct mk_proc *mk_proc_by_slot(struct mk_inst *inst, int slot)
 {
@@ -213,6 +219,17 @@ int mk_take_dead(struct mk_kernel *k, const struct mk_caller *c,
 int mk_procinfo(struct mk_kernel *k, const struct mk_caller *c,
 		struct molipc_procinfo *req);
 void mk_version(struct mk_kernel *k, struct molipc_version *ver);
+
+/*
+ * Grants (grant.c): MOLIPC_IOC_SETGRANT and MOLIPC_IOC_SAFECOPY.  The
+ * copy reads and writes the two processes' memory with process_vm_readv
+ * and process_vm_writev (molkernel must be allowed to: root, or
+ * CAP_SYS_PTRACE), through a bounded buffer.
+ */
+int mk_setgrant(struct mk_kernel *k, const struct mk_caller *c,
+		struct molipc_setgrant *req);
+int mk_safecopy(struct mk_kernel *k, const struct mk_caller *c,
+		const struct molipc_safecopy *req);
 
 
 #endif /* MOLK_IPC_H */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * loop_epoll.c - molkernel's epoll event loop: epoll_pwait2 on the
- * listening sockets and the pidfds, recvmmsg to take up to MKD_BATCH
- * datagrams per wakeup, sendto for each reply.
+ * listening sockets, the pidfds (one-shot: a watch fires once) and the
+ * connector socket, recvmmsg to take up to MKD_BATCH datagrams per
+ * wakeup, sendto for each reply.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -21,8 +22,10 @@
 
 static int epfd = -1;
 
-/* Tag listeners and watches apart in epoll_data.ptr (aligned pointers). */
+/* Tag listeners, watches and fds apart in epoll_data.ptr (aligned). */
 #define TAG_WATCH	1UL
+#define TAG_FD		2UL
+#define TAG_MASK	3UL
 
 static struct mkd_watch *zombies;
 
@@ -80,8 +83,12 @@ static int ep_add_listener(struct mkd_listener *ln)
 
 static int ep_add_watch(struct mkd_watch *w)
 {
+	/*
+	 * One-shot: a fired watch whose exit code has not come yet waits
+	 * (molkernel.c) and must not be reported again meanwhile.
+	 */
 	struct epoll_event ev = {
-		.events = EPOLLIN,
+		.events = EPOLLIN | EPOLLONESHOT,
 		.data.ptr = (void *)((uintptr_t)w | TAG_WATCH),
 	};
 
@@ -92,6 +99,16 @@ static void ep_del_watch(struct mkd_watch *w)
 {
 	epoll_ctl(epfd, EPOLL_CTL_DEL, w->pidfd, NULL);
 	mkd_watch_defer_free(w);
+}
+
+static int ep_add_fd(struct mkd_fd *f)
+{
+	struct epoll_event ev = {
+		.events = EPOLLIN,
+		.data.ptr = (void *)((uintptr_t)f | TAG_FD),
+	};
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, f->fd, &ev) ? -errno : 0;
 }
 
 static int ep_send(struct mkd_listener *ln, const struct sockaddr *addr,
@@ -157,14 +174,19 @@ static int ep_run_once(int64_t timeout_ns)
 		return errno == EINTR ? 0 : -errno;
 	for (i = 0; i < n; i++) {
 		uintptr_t v = (uintptr_t)evs[i].data.ptr;
+		void *ptr = (void *)(v & ~TAG_MASK);
 
-		if (v & TAG_WATCH) {
-			struct mkd_watch *w = (void *)(v & ~TAG_WATCH);
+		if ((v & TAG_MASK) == TAG_WATCH) {
+			struct mkd_watch *w = ptr;
 
 			if (!w->removed)
 				mkd_watch_fired(w);
+		} else if ((v & TAG_MASK) == TAG_FD) {
+			struct mkd_fd *f = ptr;
+
+			f->ready(f);
 		} else {
-			ep_read(evs[i].data.ptr);
+			ep_read(ptr);
 		}
 	}
 	mkd_watch_reap();
@@ -185,6 +207,7 @@ const struct mkd_loop_ops mkd_loop_epoll = {
 	.add_listener	= ep_add_listener,
 	.add_watch	= ep_add_watch,
 	.del_watch	= ep_del_watch,
+	.add_fd		= ep_add_fd,
 	.send		= ep_send,
 	.run_once	= ep_run_once,
 	.fini		= ep_fini,

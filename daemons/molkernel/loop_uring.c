@@ -4,7 +4,8 @@
  *
  * Each listening socket has one multishot recvmsg in flight that takes
  * its buffers from a provided-buffer ring (one CQE per datagram, in
- * arrival order); each pidfd has a poll; replies are queued as sendmsg
+ * arrival order); each pidfd has a poll, the connector socket a multishot
+ * poll; replies are queued as sendmsg
  * SQEs.  One io_uring_enter per loop iteration submits the replies of the
  * previous batch, re-arms what must be, and waits for the next events.
  */
@@ -33,6 +34,7 @@
 #define TAG_WATCH	1UL
 #define TAG_SEND	2UL
 #define TAG_IGNORE	3UL
+#define TAG_FD		4UL
 #define TAG_MASK	7UL
 
 struct ur_listener {
@@ -164,6 +166,17 @@ static int ur_add_watch(struct mkd_watch *w)
 	return 0;
 }
 
+static int ur_arm_fd(struct mkd_fd *f)
+{
+	struct io_uring_sqe *sqe = ur_sqe();
+
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_poll_multishot(sqe, f->fd, POLLIN);
+	io_uring_sqe_set_data64(sqe, (uintptr_t)f | TAG_FD);
+	return 0;
+}
+
 static void ur_del_watch(struct mkd_watch *w)
 {
 	struct io_uring_sqe *sqe;
@@ -273,6 +286,21 @@ static void ur_cqe(struct io_uring_cqe *cqe)
 			mkd_watch_fired(w);
 		break;
 	}
+	case TAG_FD: {
+		struct mkd_fd *f = ptr;
+
+		if (cqe->res < 0) {
+			/* Not re-armed: it would fail again at once. */
+			if (cqe->res != -ECANCELED)
+				mkd_log(0, "poll of fd %d failed: %s", f->fd,
+					strerror(-cqe->res));
+			break;
+		}
+		if (!(cqe->flags & IORING_CQE_F_MORE))
+			ur_arm_fd(f);		/* multishot ended: re-arm */
+		f->ready(f);
+		break;
+	}
 	case TAG_SEND: {
 		struct ur_send *s = ptr;
 
@@ -358,6 +386,7 @@ const struct mkd_loop_ops mkd_loop_uring = {
 	.add_listener	= ur_add_listener,
 	.add_watch	= ur_add_watch,
 	.del_watch	= ur_del_watch,
+	.add_fd		= ur_arm_fd,
 	.send		= ur_send,
 	.run_once	= ur_run_once,
 	.fini		= ur_fini,

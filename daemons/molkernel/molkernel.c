@@ -11,7 +11,8 @@
  * This file: options, sockets, the client table (who may speak for which
  * endpoint), datagram dispatch, pid watches and the main loop.  The IPC
  * state machine is ipc.c/instance.c, the wire format proto.c, the event
- * loops loop_epoll.c and loop_uring.c.
+ * loops loop_epoll.c and loop_uring.c, exit codes from the kernel's
+ * process-events connector procev.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -44,6 +45,9 @@
 #define MKD_HASH_SIZE		4096
 #define MKD_MAX_UNBOUND		1024	/* client records kept unbound */
 #define MKD_LOG_BURST		10	/* drop lines per second */
+#define MKD_WATCH_HASH		1024	/* watches by pid */
+/* How long a fired watch waits for its connector event (procev.c). */
+#define MKD_EXIT_WAIT_NS	200000000ULL
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open		434
@@ -76,6 +80,7 @@ static struct molk_stats stats;
 static uid_t owner_uid;
 static ino_t my_userns;
 static volatile sig_atomic_t got_term, got_usr1;
+static uint64_t nr_exit_waits, nr_exit_fallbacks;
 
 void mkd_log(int level, const char *fmt, ...)
 {
@@ -179,6 +184,17 @@ static void dump_stats(void)
 		(unsigned long long)kernel.nr_blocked,
 		(unsigned long long)stats.cancels,
 		(unsigned long long)kernel.nr_deaths);
+	if (mkd_procev_active()) {
+		uint64_t ev, bad, lost;
+
+		mkd_procev_stats(&ev, &bad, &lost);
+		mkd_log(0, "stats: process events %llu bad %llu lost %llu, "
+			"exits waited for %llu, fallbacks %llu",
+			(unsigned long long)ev, (unsigned long long)bad,
+			(unsigned long long)lost,
+			(unsigned long long)nr_exit_waits,
+			(unsigned long long)nr_exit_fallbacks);
+	}
 	for (i = 0; i < MOLK_DROP_MAX; i++)
 		if (stats.drop[i])
 			mkd_log(0, "stats: dropped %-8s %llu",
@@ -257,9 +273,10 @@ static bool pid_privileged(pid_t pid)
 
 /*
  * Wait status of the exited process of pidfd, as waitpid would report
- * it, or -1.  molkernel is not the parent, so waitid(P_PIDFD) cannot
- * tell; the kernel keeps it for us in two places: /proc/<pid>/stat
- * (field 52, exit_code, while the zombie exists) and, from Linux 6.15,
+ * it, or -1, when the process-events connector did not tell (procev.c).
+ * molkernel is not the parent, so waitid(P_PIDFD) cannot tell; the
+ * kernel keeps it for us in two places: /proc/<pid>/stat (field 52,
+ * exit_code, while the zombie exists) and, from Linux 6.15,
  * PIDFD_GET_INFO/PIDFD_INFO_EXIT once the process has been reaped.
  */
 static int exit_status(int pidfd, pid_t pid)
@@ -469,6 +486,26 @@ struct client {
 };
 
 static struct client *client_hash[MKD_HASH_SIZE];
+/* Live watches by pid; fired ones waiting for their exit event. */
+static struct mkd_watch *watch_hash[MKD_WATCH_HASH];
+static struct list_head exit_waits = { &exit_waits, &exit_waits };
+
+/* Stop watching w (the loop frees it once safe). */
+static void watch_del(struct mkd_watch *w)
+{
+	struct mkd_watch **pp = &watch_hash[(unsigned int)w->pid %
+					      MKD_WATCH_HASH];
+
+	while (*pp && *pp != w)
+		pp = &(*pp)->pid_next;
+	if (*pp)
+		*pp = w->pid_next;
+	if (w->waiting) {
+		list_del_init(&w->wait_link);
+		w->waiting = false;
+	}
+	loop->del_watch(w);
+}
 static struct list_head unbound_lru = { &unbound_lru, &unbound_lru };
 static unsigned int nr_unbound;
 
@@ -515,7 +552,7 @@ static void client_free(struct client *c)
 		nr_unbound--;
 	}
 	if (c->watch)
-		loop->del_watch(c->watch);
+		watch_del(c->watch);
 	if (c->inst)
 		mk_inst_put(c->inst);
 	stats.clients--;
@@ -549,7 +586,8 @@ static struct client *client_new(const struct mkd_rx *rx)
 static struct mkd_watch *watch_new(pid_t pid, enum mkd_watch_kind kind,
 				   void *obj)
 {
-	struct mkd_watch *w;
+	uint64_t since = mono_ns();	/* its exit event comes after */
+	struct mkd_watch *w, **head;
 	int pidfd = pidfd_open(pid);
 
 	if (pidfd < 0)
@@ -568,11 +606,16 @@ static struct mkd_watch *watch_new(pid_t pid, enum mkd_watch_kind kind,
 	w->pid = pid;
 	w->kind = kind;
 	w->obj = obj;
+	w->since_ns = since;
+	INIT_LIST_HEAD(&w->wait_link);
 	if (loop->add_watch(w)) {
 		close(pidfd);
 		free(w);
 		return NULL;
 	}
+	head = &watch_hash[(unsigned int)pid % MKD_WATCH_HASH];
+	w->pid_next = *head;
+	*head = w;
 	return w;
 }
 
@@ -608,7 +651,7 @@ static int env_watch(void *ctx, struct mk_proc *p, pid_t pid, void **handle)
 
 static void env_unwatch(void *ctx, void *handle)
 {
-	loop->del_watch(handle);
+	watch_del(handle);
 }
 
 static bool env_alive(void *ctx, pid_t pid)
@@ -821,6 +864,12 @@ static void do_control(struct client *c, const struct mkd_rx *rx,
 	case MOLK_OP_PROCINFO:
 		ret = mk_procinfo(&kernel, &caller, &d->arg.procinfo);
 		break;
+	case MOLK_OP_SETGRANT:
+		ret = mk_setgrant(&kernel, &caller, &d->arg.setgrant);
+		break;
+	case MOLK_OP_SAFECOPY:
+		ret = mk_safecopy(&kernel, &caller, &d->arg.safecopy);
+		break;
 	default:
 		ret = MOL_EINVAL;
 		break;
@@ -985,12 +1034,58 @@ void mkd_datagram(const struct mkd_rx *rx)
 		do_control(c, rx, &d, same_pid);
 }
 
-/* A watched process exited. */
-void mkd_watch_fired(struct mkd_watch *w)
+/*
+ * Exit codes from the process-events connector (procev.c): pid, in the
+ * initial pid namespace (the connector works only when molkernel is in
+ * it), is a thread-group leader.  Kept in pid's live watches only, if
+ * the event is younger than the watch (an older one was a previous
+ * process with that pid) and than the last exec (a non-leader thread's
+ * execve kills the old leader, who reports an exit: not the process's).
+ */
+void mkd_proc_exited(pid_t pid, int status, uint64_t ts_ns)
 {
-	int status = exit_status(w->pidfd, w->pid);
+	struct mkd_watch *w;
 
-	mkd_log(2, "pid %d exited, status %#x", (int)w->pid, status);
+	for (w = watch_hash[(unsigned int)pid % MKD_WATCH_HASH]; w;
+	     w = w->pid_next) {
+		if (w->pid != pid || w->removed || ts_ns <= w->since_ns ||
+		    ts_ns <= w->exec_ns)
+			continue;
+		w->exit_status = status;
+		w->exit_ns = ts_ns;
+		w->have_exit = true;
+	}
+}
+
+void mkd_proc_execed(pid_t pid, uint64_t ts_ns)
+{
+	struct mkd_watch *w;
+
+	for (w = watch_hash[(unsigned int)pid % MKD_WATCH_HASH]; w;
+	     w = w->pid_next) {
+		if (w->pid != pid || w->removed || ts_ns <= w->since_ns)
+			continue;
+		if (ts_ns > w->exec_ns)
+			w->exec_ns = ts_ns;
+		if (w->have_exit && w->exit_ns < ts_ns)
+			w->have_exit = false;
+	}
+}
+
+/* The watched process is gone: free its slot or client, report it. */
+static void watch_death(struct mkd_watch *w)
+{
+	int status;
+
+	if (w->have_exit) {
+		status = w->exit_status;
+	} else {
+		status = exit_status(w->pidfd, w->pid);
+		if (mkd_procev_active())
+			nr_exit_fallbacks++;
+	}
+	mkd_log(2, "pid %d exited, status %#x%s", (int)w->pid, status,
+		w->have_exit ? "" : " (no process event)");
 	if (w->kind == MKD_WATCH_PROC) {
 		struct mk_proc *p = w->obj;
 
@@ -999,17 +1094,69 @@ void mkd_watch_fired(struct mkd_watch *w)
 		if (!w->removed) {
 			if (p->watch == w)
 				p->watch = NULL;
-			loop->del_watch(w);
+			watch_del(w);
 		}
 	} else {
 		struct client *c = w->obj;
 
 		c->watch = NULL;
-		loop->del_watch(w);
+		watch_del(w);
 		if (c->proc && c->proc->owner == c)
 			mk_proc_gone(&kernel, c->proc, status);
 		client_free(c);
 	}
+}
+
+/*
+ * A watched process exited (its pidfd is readable; the loops report it
+ * once).  Its exit event may not be here yet: Linux sends it after
+ * exit_notify(), which makes the pidfd readable.  Then the death waits,
+ * without blocking the loop, until the event or MKD_EXIT_WAIT_NS.
+ */
+void mkd_watch_fired(struct mkd_watch *w)
+{
+	if (mkd_procev_active()) {
+		/*
+		 * What is queued, even with a code: an exec that voids it
+		 * may follow.  This only records, w stays.
+		 */
+		mkd_procev_read();
+		if (!w->have_exit && mkd_procev_active()) {
+			w->waiting = true;
+			w->wait_until = mono_ns() + MKD_EXIT_WAIT_NS;
+			list_add_tail(&w->wait_link, &exit_waits);
+			nr_exit_waits++;
+			return;
+		}
+	}
+	watch_death(w);
+}
+
+/* Deaths whose event came, or whose wait is over; next deadline. */
+static uint64_t exit_waits_run(void)
+{
+	struct list_head *pos, *tmp;
+	uint64_t now;
+
+	if (list_empty(&exit_waits))
+		return UINT64_MAX;
+	now = mono_ns();
+again:
+	list_for_each_safe(pos, tmp, &exit_waits) {
+		struct mkd_watch *w = list_entry(pos, struct mkd_watch,
+						 wait_link);
+
+		if (!w->have_exit && now < w->wait_until && mkd_procev_active())
+			continue;
+		list_del_init(&w->wait_link);
+		w->waiting = false;
+		watch_death(w);
+		goto again;		/* it may have deleted others */
+	}
+	/* Same delay for all: the first waits least. */
+	return list_empty(&exit_waits) ? UINT64_MAX :
+	       list_first_entry(&exit_waits, struct mkd_watch,
+				wait_link)->wait_until;
 }
 
 /* ---------------------------------------------------------------- */
@@ -1435,15 +1582,20 @@ int main(int argc, char **argv)
 			return 1;
 		i = -1;
 	}
+	mkd_procev_open(loop);
 	mk_kernel_init(&kernel, &env, procs, max_inst);
 	daemon_ready();
 	mkd_log(1, "molkernel %s ready (%s loop, %lu procs, %lu instances)",
 		MKD_VERSION, loop->name, procs, max_inst);
 
 	while (!got_term) {
-		uint64_t dl = mk_next_deadline(&kernel), now = mono_ns();
+		uint64_t dl = mk_next_deadline(&kernel), now;
+		uint64_t wdl = exit_waits_run();
 		int64_t tmo = 1000000000LL;	/* bound signal latency */
 
+		if (wdl < dl)
+			dl = wdl;
+		now = mono_ns();
 		if (dl != UINT64_MAX)
 			tmo = dl <= now ? 0 : (int64_t)(dl - now) < tmo ?
 					  (int64_t)(dl - now) : tmo;
@@ -1465,6 +1617,7 @@ int main(int argc, char **argv)
 	/* Send what the shutdown answered (EIDRM to blocked callers). */
 	loop->run_once(0);
 	loop->fini();
+	mkd_procev_close();
 	for (i = 0; i < nr_listeners; i++) {
 		close(listeners[i].fd);
 		if (unix_paths[i]) {

@@ -207,6 +207,8 @@ const char *molk_op_name(uint32_t op)
 	case MOLK_OP_BIND:	return "bind";
 	case MOLK_OP_DEAD:	return "dead";
 	case MOLK_OP_PROCINFO:	return "procinfo";
+	case MOLK_OP_SETGRANT:	return "setgrant";
+	case MOLK_OP_SAFECOPY:	return "safecopy";
 	case MOLK_OP_CANCEL:	return "cancel";
 	case MOLK_OP_CLOSE:	return "close";
 	case MOLK_OP_STATS:	return "stats";

@@ -25,6 +25,8 @@ struct molk_dgram {
 		struct molipc_bind bind;
 		struct molipc_dead dead;
 		struct molipc_procinfo procinfo;
+		struct molipc_setgrant setgrant;
+		struct molipc_safecopy safecopy;
 		struct molk_stats stats;
 		unsigned char raw[MOLK_ARG_MAX];
 	} arg;

@@ -29,6 +29,7 @@ extern "C" {
 #endif
 
 struct mol_transport;
+struct mol_grant_table;
 
 struct mol {
 	const struct mol_transport *ops;
@@ -38,6 +39,7 @@ struct mol {
 	uint32_t seq;			/* pseudo-kernel request sequence */
 	pid_t pid;			/* process that opened it */
 	void *priv;			/* transport private data */
+	struct mol_grant_table *grants;	/* mol_grant_create()'s table */
 };
 
 /*
@@ -156,6 +158,66 @@ int mol_ipc(struct mol *mol, int op, struct molipc_ipc *req);
 
 /* mol_strerror - a short text for a MOL_* status code. */
 const char *mol_strerror(int status);
+
+/* ---------------------------------------------------------------- */
+/* Memory grants (Documentation/ipc.md, "Grants")                    */
+/* ---------------------------------------------------------------- */
+
+/*
+ * mol_grant_create - let @grantee (an endpoint, or MOL_ANY for anyone)
+ * read (@access has MOL_GRANT_READ) and/or write (MOL_GRANT_WRITE)
+ * [@addr, @addr + @len) of the caller's memory.  libmol keeps the grant
+ * table (struct mol_grant entries in this process's memory) and
+ * registers it with mol_setgrant() the first time and whenever it grows
+ * (up to MOLIPC_GRANT_MAX entries).  Returns the grant id (>= 0) to pass
+ * to the grantee, or MOL_EINVAL (@access empty or unknown bits), -ENOMEM
+ * (table full or no memory), or the error of mol_setgrant() (e.g.
+ * MOL_ENOTBOUND).  The range is not checked now: a copy through a grant
+ * of unmapped memory fails with MOL_EFAULT.  Does not block.
+ */
+int mol_grant_create(struct mol *mol, int grantee, const void *addr,
+		     size_t len, unsigned int access);
+
+/*
+ * mol_grant_revoke - end grant @id: later copies through it fail with
+ * MOL_EINVAL, also once its table entry has been reused (the id carries
+ * the entry's generation).  A copy already running may complete, as in
+ * MINIX.  Returns MOL_OK, or MOL_EINVAL if @id is not a live grant of
+ * this connection.  Does not block.
+ */
+int mol_grant_revoke(struct mol *mol, int id);
+
+/*
+ * mol_safecopy_from - copy @len bytes at @offset of grant @id of
+ * @granter (an endpoint, or MOL_SELF) into @buf; mol_safecopy_to -
+ * copy @len bytes from @buf into the grant.  The copy goes directly
+ * between the two processes (one ioctl on kmod, one datagram exchange
+ * on udp/unix).  Returns MOL_OK or, in this order of checks:
+ * MOL_ENOTBOUND, MOL_EINSTGONE, MOL_EBADSRCDST (granter malformed or
+ * MOL_ANY), MOL_EDEADSRCDST (granter dead or stale), MOL_EINVAL (no
+ * such grant: bad or revoked id, no table), MOL_EFAULT (the granter's
+ * table unreadable), -EPERM (not the grantee, access not granted,
+ * @offset + @len beyond the grant), MOL_EFAULT (the granted range or
+ * @buf not mapped with the access needed; the destination may then be
+ * partly written).  A zero-length copy only checks.  Never waits for
+ * the granter: it may be blocked in IPC or running.
+ */
+int mol_safecopy_from(struct mol *mol, int granter, int id, size_t offset,
+		      void *buf, size_t len);
+int mol_safecopy_to(struct mol *mol, int granter, int id, size_t offset,
+		    const void *buf, size_t len);
+
+/*
+ * mol_setgrant - the raw MOLIPC_IOC_SETGRANT: the caller's grant table
+ * is @nr entries at @table (NULL and 0: none).  Replaces the table
+ * mol_grant_create() manages, if any (use one or the other).  Returns
+ * MOL_OK, MOL_EINVAL (@nr > MOLIPC_GRANT_MAX, @table not 8-byte
+ * aligned), MOL_ENOTBOUND or MOL_EINSTGONE.
+ */
+int mol_setgrant(struct mol *mol, struct mol_grant *table, unsigned int nr);
+
+/* mol_safecopy - the raw MOLIPC_IOC_SAFECOPY with all its fields. */
+int mol_safecopy(struct mol *mol, const struct molipc_safecopy *req);
 
 /* ---------------------------------------------------------------- */
 /* Transports                                                        */

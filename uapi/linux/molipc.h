@@ -32,7 +32,7 @@
 
 #define MOLIPC_DEVICE		"/dev/molipc"
 #define MOLIPC_ABI_MAJOR	1
-#define MOLIPC_ABI_MINOR	0
+#define MOLIPC_ABI_MINOR	1	/* 1: grants and safecopy */
 
 /* ------------------------------------------------------------------ */
 /* Endpoints                                                           */
@@ -386,6 +386,114 @@ struct molipc_procinfo {
 	__u64 errors;			/* failed calls */
 };
 
+/* ------------------------------------------------------------------ */
+/* Memory grants (Documentation/ipc.md, "Grants")                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A process keeps its grant table in its OWN memory, an array of struct
+ * mol_grant, and tells the IPC layer where it is with MOLIPC_IOC_SETGRANT
+ * (MINIX's sys_setgrant).  Entry i, while MOL_GRANT_VALID, lets grantee
+ * (an endpoint, or MOL_ANY for everyone) read (MOL_GRANT_READ) and/or
+ * write (MOL_GRANT_WRITE) [addr, addr + len) of the granter's memory.
+ * The grant id names the entry and its generation, so an id revoked and
+ * whose entry was reused for another grant is not honoured:
+ *
+ *	id = (gen << MOL_GRANT_GEN_SHIFT) | index
+ *
+ * gen is 15 bits (1..MOL_GRANT_MAX_GEN for ids libmol hands out), so ids
+ * are positive as MINIX's cp_grant_id_t; MOL_GRANT_INVALID is never one.
+ * The layer reads an entry once per copy; it never writes the table.
+ */
+#define MOL_GRANT_VALID		(1U << 0)	/* the entry is a grant */
+#define MOL_GRANT_READ		(1U << 1)	/* grantee may read (copy FROM) */
+#define MOL_GRANT_WRITE		(1U << 2)	/* grantee may write (copy TO) */
+#define MOL_GRANT_FLAGS		(MOL_GRANT_VALID | MOL_GRANT_READ | \
+				 MOL_GRANT_WRITE)
+
+#define MOL_GRANT_GEN_SHIFT	16
+#define MOL_GRANT_MAX_GEN	0x7fff
+#define MOL_GRANT_ID(gen, idx)	((__s32)((((__u32)(gen) & MOL_GRANT_MAX_GEN) << \
+					  MOL_GRANT_GEN_SHIFT) | \
+					 ((__u32)(idx) & 0xffff)))
+#define MOL_GRANT_IDX(id)	((__u32)(id) & 0xffff)
+#define MOL_GRANT_GEN(id)	(((__u32)(id) >> MOL_GRANT_GEN_SHIFT) & 0xffff)
+#define MOL_GRANT_INVALID	((__s32)-1)
+
+/* Most entries a table may have (MOLIPC_IOC_SETGRANT nr_entries). */
+#define MOLIPC_GRANT_MAX	4096
+
+struct mol_grant {
+	__u32 flags;			/* MOL_GRANT_* */
+	__s32 grantee;			/* endpoint or MOL_ANY */
+	__u16 gen;			/* must equal MOL_GRANT_GEN(id) */
+	__u16 reserved[3];		/* zero (else the entry is invalid) */
+	__u64 addr;			/* granter's virtual address */
+	__u64 len;			/* bytes */
+};
+
+MOL_STATIC_ASSERT(sizeof(struct mol_grant) == 32, "mol_grant layout");
+MOL_STATIC_ASSERT(offsetof(struct mol_grant, addr) == 16, "mol_grant addr");
+
+/*
+ * MOLIPC_IOC_SETGRANT (any bound endpoint): the caller's grant table is
+ * nr_entries entries at table_addr in its own memory; nr_entries 0 (and
+ * table_addr 0) removes it.  The table is not read now: a table that is
+ * not readable makes the grantees' copies fail with EFAULT.  table_addr
+ * must be 8-byte aligned and nr_entries at most MOLIPC_GRANT_MAX, else
+ * EINVAL; then ENOTCONN, EIDRM, EBUSY as for SAFECOPY.  A new call
+ * replaces the previous table; the slot's death or unregistration
+ * forgets it.
+ */
+struct molipc_setgrant {
+	__u64 table_addr;		/* in */
+	__u32 nr_entries;		/* in */
+	__u32 flags;			/* in: zero */
+};
+
+MOL_STATIC_ASSERT(sizeof(struct molipc_setgrant) == 16, "setgrant layout");
+
+/*
+ * MOLIPC_IOC_SAFECOPY (any bound endpoint): copy len bytes between
+ * [offset, offset + len) of grant grant_id of granter and the caller's
+ * [local_addr, local_addr + len):
+ *   MOLIPC_SAFECOPY_FROM  granter -> caller (needs MOL_GRANT_READ)
+ *   MOLIPC_SAFECOPY_TO    caller -> granter (needs MOL_GRANT_WRITE)
+ * Exactly one of the two.  The copy goes directly between the two
+ * address spaces.  Errors, in the order checked (the first one wins):
+ *   EINVAL   flags not exactly one direction, reserved not zero
+ *   ENOTCONN, EIDRM, EBUSY  as for every call (EBUSY: another thread
+ *            of the caller is inside a blocking call)
+ *   ENXIO    granter malformed, MOL_ANY or MOL_NONE (MOL_SELF: the caller)
+ *   ESRCH    granter dead, not bound, or a stale endpoint
+ *   EINVAL   no such grant: the granter has no table, the index is
+ *            beyond it, the entry is not VALID, its gen is not the id's,
+ *            or it has unknown flag bits or non-zero reserved fields
+ *   EFAULT   the granter's table entry is not readable
+ *   EPERM    the caller is not the grantee (and it is not MOL_ANY); the
+ *            access is not granted; offset + len beyond the grant's len
+ *            (or overflowing)
+ *   EFAULT   the granted range or the caller's buffer is not mapped
+ *            with the access needed (no FOLL_FORCE: a read-only mapping
+ *            of the granter cannot be written through a grant)
+ * A zero-length copy checks everything but the memory and succeeds.  On
+ * EFAULT during the copy the destination may be partly written.
+ */
+#define MOLIPC_SAFECOPY_FROM	(1U << 0)
+#define MOLIPC_SAFECOPY_TO	(1U << 1)
+
+struct molipc_safecopy {
+	__s32 granter;			/* in: endpoint (or MOL_SELF) */
+	__s32 grant_id;			/* in */
+	__u64 offset;			/* in: into the grant */
+	__u64 local_addr;		/* in: caller's buffer */
+	__u64 len;			/* in */
+	__u32 flags;			/* in: MOLIPC_SAFECOPY_* */
+	__u32 reserved;			/* zero */
+};
+
+MOL_STATIC_ASSERT(sizeof(struct molipc_safecopy) == 40, "safecopy layout");
+
 #define MOLIPC_IOC_VERSION	_IOR(MOLIPC_IOC_MAGIC, 0x00, struct molipc_version)
 #define MOLIPC_IOC_CREATE	_IOWR(MOLIPC_IOC_MAGIC, 0x01, struct molipc_create)
 #define MOLIPC_IOC_REGISTER	_IOWR(MOLIPC_IOC_MAGIC, 0x02, struct molipc_register)
@@ -394,6 +502,8 @@ struct molipc_procinfo {
 #define MOLIPC_IOC_BIND		_IOWR(MOLIPC_IOC_MAGIC, 0x05, struct molipc_bind)
 #define MOLIPC_IOC_DEAD		_IOWR(MOLIPC_IOC_MAGIC, 0x06, struct molipc_dead)
 #define MOLIPC_IOC_PROCINFO	_IOWR(MOLIPC_IOC_MAGIC, 0x07, struct molipc_procinfo)
+#define MOLIPC_IOC_SETGRANT	_IOW(MOLIPC_IOC_MAGIC, 0x08, struct molipc_setgrant)
+#define MOLIPC_IOC_SAFECOPY	_IOW(MOLIPC_IOC_MAGIC, 0x09, struct molipc_safecopy)
 
 #define MOLIPC_IOC_SEND		_IOWR(MOLIPC_IOC_MAGIC, 0x10, struct molipc_ipc)
 #define MOLIPC_IOC_RECEIVE	_IOWR(MOLIPC_IOC_MAGIC, 0x11, struct molipc_ipc)

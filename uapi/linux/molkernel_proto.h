@@ -47,6 +47,8 @@
 #define MOLK_OP_BIND		0x15	/* struct molipc_bind */
 #define MOLK_OP_DEAD		0x16	/* struct molipc_dead */
 #define MOLK_OP_PROCINFO	0x17	/* struct molipc_procinfo */
+#define MOLK_OP_SETGRANT	0x18	/* struct molipc_setgrant */
+#define MOLK_OP_SAFECOPY	0x19	/* struct molipc_safecopy */
 #define MOLK_OP_CANCEL		0x20	/* withdraw call "seq" (a signal) */
 #define MOLK_OP_CLOSE		0x21	/* release the binding (close) */
 #define MOLK_OP_STATS		0x22	/* struct molk_stats */
@@ -151,6 +153,8 @@ static inline int molk_arg_size(__u32 op)
 	case MOLK_OP_BIND:	 return sizeof(struct molipc_bind);
 	case MOLK_OP_DEAD:	 return sizeof(struct molipc_dead);
 	case MOLK_OP_PROCINFO:	 return sizeof(struct molipc_procinfo);
+	case MOLK_OP_SETGRANT:	 return sizeof(struct molipc_setgrant);
+	case MOLK_OP_SAFECOPY:	 return sizeof(struct molipc_safecopy);
 	case MOLK_OP_STATS:	 return sizeof(struct molk_stats);
 	default:		 return -1;
 	}
