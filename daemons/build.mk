@@ -6,6 +6,10 @@
 
 DAEMONS		+= molkernel
 INSTALL_BINS	+= molkernel
+DAEMONS		+= molsystem molclock molinit molctl
+INSTALL_BINS	+= molsystem molclock molinit molctl
+DAEMONS		+= molpm
+INSTALL_BINS	+= molpm
 
 # molkernel: its own IPC state machine, no libmol; io_uring if available.
 molkernel_NOLIBMOL := 1

@@ -4,6 +4,10 @@
 LIBMOL_SRCS	:= $(wildcard libmol/*.c)
 LIBMOL_OBJS	:= $(patsubst libmol/%.c,$(BUILD)/obj/libmol/%.o,$(LIBMOL_SRCS))
 LIBMOL_HDRS	:= libmol/include/mol.h $(wildcard uapi/linux/*.h)
+# The container (LD_PRELOAD) goes into libmol.so only, never libmol.a.
+CONTAINER_OBJS	:= $(patsubst libmol/%.c,$(BUILD)/obj/libmol/%.o,\
+		   $(wildcard libmol/container/*.c))
+$(CONTAINER_OBJS): $(wildcard libmol/container/*.h)
 
 ALL_TARGETS	+= $(LIB)/libmol.a $(LIB)/libmol.so
 
@@ -15,7 +19,7 @@ $(LIB)/libmol.a: $(LIBMOL_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(LIB)/libmol.so: $(LIBMOL_OBJS)
+$(LIB)/libmol.so: $(LIBMOL_OBJS) $(CONTAINER_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) -shared -Wl,-soname,libmol.so -o $@ $^ $(LDFLAGS)
 

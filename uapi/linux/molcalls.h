@@ -101,6 +101,27 @@ struct mol_sys_alarm {
 MOL_BODY_CHECK(struct mol_sys_alarm);
 
 /* ------------------------------------------------------------------ */
+/* Clock task: from MOL_SYSTEM only (internal to the system task)      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The system task forwards SYS_SETALARM and asks the time with sendrec
+ * to MOL_CLOCK; the clock never sends to SYSTEM, so this cannot
+ * deadlock.  Alarms reach @endpoint as a notification from MOL_CLOCK.
+ */
+#define CLK_BASE		0x680
+#define CLK_SETALARM		(CLK_BASE + 0)	/* struct mol_clk_alarm */
+#define CLK_GETTIME		(CLK_BASE + 1)	/* struct mol_sys_clock */
+
+struct mol_clk_alarm {
+	__s32 endpoint;		/* in: who gets the notification */
+	__u32 pad;
+	__u64 ticks;		/* in: from now; 0 cancels */
+	__u64 left;		/* out: ticks that were left of the old one */
+};
+MOL_BODY_CHECK(struct mol_clk_alarm);
+
+/* ------------------------------------------------------------------ */
 /* Process-manager calls: to MOL_PM                                    */
 /* ------------------------------------------------------------------ */
 
@@ -162,6 +183,7 @@ struct mol_pm_wait {
 	__s32 options;		/* in: WNOHANG, WUNTRACED */
 	__s32 status;		/* out */
 	__s32 ret_pid;		/* out: reaped child, 0 with WNOHANG */
+	__s32 linux_pid;	/* out: its Linux pid (the container reaps it) */
 };
 MOL_BODY_CHECK(struct mol_pm_wait);
 
@@ -249,5 +271,64 @@ struct mol_pm_proc {
 	char name[24];		/* out */
 };
 MOL_BODY_CHECK(struct mol_pm_proc);
+
+/* ------------------------------------------------------------------ */
+/* Block devices: to MOL_DISK                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * moldisk serves one minor device per image file.  Data never travels in
+ * a message: READ and WRITE name a grant of the caller's buffer (the
+ * driver writes into it for READ: MOL_GRANT_WRITE; reads it for WRITE:
+ * MOL_GRANT_READ) and moldisk moves the bytes with safecopy.  Positions
+ * and counts are bytes, multiples of BDEV_SECTOR; a request must lie
+ * entirely inside the device (checked without overflow) and move at most
+ * BDEV_MAX_COUNT bytes.  The reply's m_type is the number of bytes
+ * transferred (READ, WRITE: always the whole count), MOL_OK, or -errno:
+ * -EINVAL (unknown call, reserved field not zero, unaligned, out of
+ * bounds, too big), -ENXIO (no such minor), -EROFS (write access to a
+ * read-only device), the safecopy's error for a bad grant (-EPERM,
+ * -EINVAL, -EFAULT, -ESRCH), -EIO or the host's errno for a failed I/O
+ * (a failed WRITE may have written part of the range).
+ * See Documentation/devices.md.
+ */
+#define BDEV_BASE		0x400
+#define BDEV_OPEN		(BDEV_BASE + 0)	/* minor, access */
+#define BDEV_CLOSE		(BDEV_BASE + 1)	/* minor */
+#define BDEV_READ		(BDEV_BASE + 2)	/* minor, pos, count, grant */
+#define BDEV_WRITE		(BDEV_BASE + 3)	/* minor, pos, count, grant */
+#define BDEV_FLUSH		(BDEV_BASE + 4)	/* minor: fsync the image */
+#define BDEV_INFO		(BDEV_BASE + 5)	/* minor: struct mol_bdev_info */
+#define BDEV_NR_CALLS		6
+
+#define BDEV_SECTOR		512		/* alignment of pos and count */
+#define BDEV_MAX_COUNT		(16U << 20)	/* bytes per READ or WRITE */
+
+/* BDEV_OPEN access bits */
+#define BDEV_R_BIT		0x1
+#define BDEV_W_BIT		0x2
+
+/* BDEV_OPEN, BDEV_CLOSE, BDEV_READ, BDEV_WRITE, BDEV_FLUSH */
+struct mol_bdev_req {
+	__u32 minor;		/* in */
+	__u32 access;		/* in: OPEN: BDEV_R_BIT | BDEV_W_BIT, else 0 */
+	__s32 grant;		/* in: READ, WRITE: the caller's grant id */
+	__u32 flags;		/* in: reserved, 0 */
+	__u64 pos;		/* in: READ, WRITE: byte position */
+	__u64 count;		/* in: READ, WRITE: bytes */
+};
+MOL_BODY_CHECK(struct mol_bdev_req);
+
+/* BDEV_INFO: the reply carries the device's geometry in the message. */
+#define BDEV_INFO_RDONLY	0x1	/* out: served read-only */
+
+struct mol_bdev_info {
+	__u32 minor;		/* in */
+	__u32 flags;		/* in: reserved, 0; out: BDEV_INFO_* */
+	__u64 size;		/* out: bytes, a multiple of BDEV_SECTOR */
+	__u32 block_size;	/* out: preferred I/O size in bytes */
+	__u32 max_count;	/* out: BDEV_MAX_COUNT */
+};
+MOL_BODY_CHECK(struct mol_bdev_info);
 
 #endif /* _UAPI_LINUX_MOLCALLS_H */
