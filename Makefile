@@ -47,10 +47,12 @@ include kmod/build.mk
 -include daemons/build.mk
 -include devices/build.mk
 -include tests/build.mk
+-include tests/ipc/grants.mk
 include tests/demo/build.mk
 include tests/bench/build.mk
 -include daemons/molfs/build.mk
 -include tests/system/build.mk
+-include tests/molctl/build.mk
 
 all: $(ALL_TARGETS)
 

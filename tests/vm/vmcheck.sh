@@ -75,7 +75,8 @@ run() {
 }
 
 for f in "$ko" "$bin/mol-kmod-test" "$bin/mol-conformance" \
-	 "$bin/mol-stress" "$bin/mol-fuzz"; do
+	 "$bin/mol-stress" "$bin/mol-fuzz" "$bin/mol-grants" \
+	 "$bin/molkernel" "$bin/molctl" "$bin/mol-systest"; do
 	if [ ! -e "$f" ]; then
 		echo "vmcheck: $f missing: build first (make all)" >&2
 		echo "vmcheck: 0 passed, 1 failed"
@@ -105,17 +106,17 @@ done
 export MOL_TRANSPORT=kmod
 run kmod-test 600 "$bin/mol-kmod-test"
 run conformance-kmod 600 "$bin/mol-conformance"
+run grants-kmod 600 "$bin/mol-grants"
 export MOL_STRESS_TIMEOUT=${MOL_STRESS_TIMEOUT:-400}
 run stress 480 "$bin/mol-stress"
 export MOL_FUZZ_TIMEOUT=${MOL_FUZZ_TIMEOUT:-400}
 run fuzz 480 "$bin/mol-fuzz"
 
-if [ -x "$bin/molkernel" ]; then
-	export BUILD
-	run conformance-udp 600 sh tests/vm/vmrun-conformance.sh udp
-else
-	echo "=== conformance-udp: skipped, $bin/molkernel not built"
-fi
+export BUILD
+run conformance-udp 600 sh tests/vm/vmrun-conformance.sh udp
+run grants-udp 600 sh tests/ipc/run-grants.sh udp
+run molctl-kmod 600 sh tests/molctl/vm-molctl.sh
+run system-kmod 600 sh tests/system/vm-system.sh
 
 echo "=== rmmod molipc"
 if rmmod molipc && [ ! -e /sys/module/molipc ]; then
