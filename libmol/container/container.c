@@ -209,9 +209,6 @@ static void ctr_bind(void)
 
 static void ctr_on_exit(int status, void *arg)
 {
-	/* FS forgets our files at PM_EXIT: stdio buffers go out first. */
-	if (ctr_fs_on)
-		fflush(NULL);
 	ctr_report_exit(W_EXITCODE(status & 0xff, 0));
 }
 
@@ -248,7 +245,6 @@ __attribute__((constructor)) static void ctr_init(void)
 		ctr_bind();
 	}
 	ctr.active = true;
-	ctr_fs_init();
 	ctr_sig_init();
 	on_exit(ctr_on_exit, NULL);
 	if (fd) {
@@ -298,8 +294,6 @@ int close(int fd)
 		errno = EBADF;
 		return -1;
 	}
-	if (ctr_fs_on && !ctr_inlib && ctr_fs_mapped(fd))
-		return ctr_fs_close(fd);
 	return syscall(SYS_close, fd) ? -1 : 0;
 }
 
@@ -402,18 +396,13 @@ pid_t vfork(void)
 static char **ctr_exec_env(char *const envp[], char *fdspec, size_t len)
 {
 	size_t n = 0, s = 0, i, j = 0;
-	char **env, *fds = NULL;
+	char **env;
 
 	while (envp && envp[n])
 		n++;
 	while (ctr.saved_env[s])
 		s++;
-	if (ctr_fs_on) {
-		fds = ctr_fs_exec_env();
-		if (!fds)
-			return NULL;
-	}
-	env = malloc((n + s + 3) * sizeof(char *));
+	env = malloc((n + s + 2) * sizeof(char *));
 	if (!env)
 		return NULL;
 	for (i = 0; i < n; i++)
@@ -425,8 +414,6 @@ static char **ctr_exec_env(char *const envp[], char *fdspec, size_t len)
 	snprintf(fdspec, len, ENV_FD "=%d:%d:%u", ctr.mol.fd,
 		 ctr.mol.endpoint, ctr.mol.seq);
 	env[j++] = fdspec;
-	if (fds)
-		env[j++] = fds;	/* freed with the process image */
 	env[j] = NULL;
 	return env;
 }
@@ -465,18 +452,13 @@ static int ctr_exec_real(const char *path, char *const argv[],
 			envp);
 }
 
-/* With a file server the path is the MINIX tree's (path.c). */
 int execve(const char *path, char *const argv[], char *const envp[])
 {
-	if (ctr.active && ctr_fs_on && !ctr_inlib)
-		return ctr_fs_execve(path, argv, envp, ctr_exec_real);
 	return ctr_exec_real(path, argv, envp);
 }
 
 int execvpe(const char *file, char *const argv[], char *const envp[])
 {
-	if (ctr.active && ctr_fs_on && !ctr_inlib)
-		return ctr_fs_execvpe(file, argv, envp);
 	return ctr_exec("execvpe", (ctr_execfn)ctr_real("execvpe"), file,
 			argv, envp);
 }
