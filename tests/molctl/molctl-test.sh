@@ -82,8 +82,8 @@ expect 2 "bad1.ini:2: bad value 'lots' for nr_procs" "bad config value" -- \
 printf '[instance]\ncolour = blue\n' >"$tmp/bad2.ini"
 expect 2 "bad2.ini:2: unknown key 'colour'" "unknown config key" -- \
 	"$M" -i $A up --config "$tmp/bad2.ini"
-printf '[disks]\n' >"$tmp/bad3.ini"
-expect 2 "unknown section \\[disks\\]" "unknown config section" -- \
+printf '[floppies]\n' >"$tmp/bad3.ini"
+expect 2 "unknown section \\[floppies\\]" "unknown config section" -- \
 	"$M" -i $A up --config "$tmp/bad3.ini"
 expect 2 "unexpected argument" "up: extra argument" -- "$M" -i $A up extra
 expect 1 "is not up" "ps of an instance that is not up" -- "$M" -i $A ps
