@@ -39,7 +39,7 @@ int molipc_setgrant(struct molipc_file *f, struct molipc_setgrant *req)
 		return -ENOTCONN;
 	spin_lock(&p->inst->lock);
 	ret = molipc_check_caller(f, p, false);
-	if (!ret && p->in_call)
+	if (!ret && molipc_in_call(p))
 		ret = -EBUSY;
 	if (!ret) {
 		p->grant_table = req->table_addr;
@@ -173,7 +173,7 @@ int molipc_safecopy(struct molipc_file *f, const struct molipc_safecopy *req)
 
 	spin_lock(&inst->lock);
 	ret = molipc_check_caller(f, p, false);
-	if (!ret && p->in_call)
+	if (!ret && molipc_in_call(p))
 		ret = -EBUSY;	/* as molkernel: one call at a time */
 	if (!ret) {
 		g = molipc_lookup(inst, p, req->granter);

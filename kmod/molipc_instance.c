@@ -116,8 +116,7 @@ static void molipc_proc_clear(struct molipc_proc *p)
 	p->grant_table = 0;
 	p->grant_nr = 0;
 	bitmap_zero(p->notify_pending, p->inst->nr_ids);
-	if (!p->in_call)
-		molipc_proc_reset_ipc(p);
+	molipc_proc_reset_ipc(p);
 	p->gen = p->gen >= MOL_MAX_GEN ? 1 : p->gen + 1;
 	p->endpoint = MOL_ENDPOINT(p->gen, p->slot);
 }
@@ -127,14 +126,8 @@ static void molipc_instance_kill(struct molipc_instance *inst)
 	unsigned int i;
 
 	inst->dead = true;
-	for (i = 0; i < inst->nr_ids; i++) {
-		struct molipc_proc *q = &inst->procs[i];
-
-		if (q->state == MOLIPC_SENDING)
-			list_del_init(&q->send_link);
-		if (q->state != MOLIPC_RUNNING || q->in_call)
-			molipc_complete(q, -EIDRM);
-	}
+	for (i = 0; i < inst->nr_ids; i++)
+		molipc_detach(&inst->procs[i], -EIDRM);
 	for (i = 0; i < inst->nr_ids; i++)
 		if (inst->procs[i].pstate != MOLIPC_SLOT_FREE)
 			molipc_proc_clear(&inst->procs[i]);
@@ -181,8 +174,7 @@ static void molipc_proc_free(struct molipc_proc *p, int status, bool notify,
 
 	trace_molipc_death(inst->id, endpoint, pid_nr, status);
 	molipc_proc_fail_partners(p, -ESRCH);
-	if (p->in_call)
-		molipc_abort(p, self_err);
+	molipc_detach(p, self_err);
 	molipc_proc_clear(p);
 	if (p->slot == MOL_SYSTEM)
 		molipc_instance_kill(inst);
@@ -466,7 +458,7 @@ int molipc_register(struct molipc_file *f, struct molipc_register *req)
 		goto out;
 	ret = -EBUSY;
 	p = molipc_proc_by_slot(inst, req->slot);
-	if (p->pstate != MOLIPC_SLOT_FREE || p->in_call ||
+	if (p->pstate != MOLIPC_SLOT_FREE ||
 	    molipc_find_pid(inst, pid)) {
 		put_pid(pid);
 		goto out;

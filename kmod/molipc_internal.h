@@ -42,6 +42,20 @@ enum molipc_state {
 struct molipc_file;
 struct molipc_instance;
 
+/*
+ * One call in progress, on the calling thread's stack.  Partners deliver
+ * into it and complete it; the slot only points to it.  When the slot is
+ * freed under a sleeping call, the waiter is completed and detached, so
+ * the slot can be registered again at once while the old thread has yet
+ * to wake up and read its result.
+ */
+struct molipc_waiter {
+	struct mol_message msg;		/* the message received */
+	u32 status;			/* MOLIPC_STATUS_* of msg */
+	int result;
+	bool done;			/* a partner completed the call */
+};
+
 struct molipc_proc {
 	struct molipc_instance *inst;
 	int slot;
@@ -56,17 +70,16 @@ struct molipc_proc {
 
 	/* IPC state */
 	enum molipc_state state;
-	bool in_call;			/* a thread is inside a call */
+	struct molipc_waiter *waiter;	/* the call in progress, if any */
 	bool sendrec;			/* SENDING is a sendrec's request */
-	bool done;			/* a partner completed our call */
-	int result;			/* ... with this status */
 	int peer_id;			/* target or source, MOLIPC_PEER_ANY */
 	int peer_ep;			/* endpoint of that peer */
 	struct list_head senders;	/* procs sending to us, FIFO */
 	struct list_head send_link;	/* our place in peer's senders */
 	struct mol_message out;		/* our message while SENDING */
-	struct mol_message in;		/* message delivered to us */
-	u32 in_status;			/* MOLIPC_STATUS_* of "in" */
+	struct mol_message in;		/* REPLYHELD: the reply kept */
+	u32 in_status;			/* ... its MOLIPC_STATUS_* */
+	int held_result;		/* ... and the call's result */
 	unsigned long *notify_pending;	/* bitmap over ids of notifiers */
 	wait_queue_head_t wq;
 
@@ -133,6 +146,11 @@ static inline struct molipc_proc *molipc_proc_by_slot(struct molipc_instance *in
 	return &inst->procs[slot + MOL_NR_TASKS];
 }
 
+static inline bool molipc_in_call(const struct molipc_proc *p)
+{
+	return p->waiter != NULL;
+}
+
 static inline bool molipc_is_system(const struct molipc_proc *p)
 {
 	return p->slot == MOL_SYSTEM;
@@ -183,6 +201,7 @@ void molipc_proc_fail_partners(struct molipc_proc *p, int err);
 void molipc_proc_reset_ipc(struct molipc_proc *p);
 void molipc_complete(struct molipc_proc *p, int result);
 void molipc_abort(struct molipc_proc *p, int err);
+void molipc_detach(struct molipc_proc *p, int err);
 void molipc_post_notify(struct molipc_proc *dst, struct molipc_proc *src);
 u32 molipc_proc_pstate(const struct molipc_proc *p);
 struct molipc_proc *molipc_lookup(struct molipc_instance *inst,

@@ -20,17 +20,54 @@
 #include "molipc_internal.h"
 #include "molipc_trace.h"
 
-/* Wake p's blocked call (or keep the result for a RESUME) with @result. */
+/*
+ * Wake p's blocked call with @result, or, for an interrupted sendrec
+ * (REPLYWAIT with no call in progress), keep the result for its RESUME.
+ */
 void molipc_complete(struct molipc_proc *p, int result)
 {
-	p->result = result;
-	if (p->state == MOLIPC_REPLYWAIT && !p->in_call)
-		p->state = MOLIPC_REPLYHELD;
+	struct molipc_waiter *w = p->waiter;
+
+	if (!w) {
+		if (p->state == MOLIPC_REPLYWAIT) {
+			p->state = MOLIPC_REPLYHELD;
+			p->held_result = result;
+		} else {
+			p->state = MOLIPC_RUNNING;
+		}
+		return;
+	}
+	p->state = MOLIPC_RUNNING;
+	w->result = result;
+	WRITE_ONCE(w->done, true);
+	wake_up_interruptible_sync(&p->wq);
+}
+
+/*
+ * The slot is being freed: complete a call still sleeping in it with
+ * @err and let go of it (the thread finds its result in its waiter).
+ */
+void molipc_detach(struct molipc_proc *p, int err)
+{
+	if (!p->waiter)
+		return;
+	if (!p->waiter->done)
+		molipc_abort(p, err);
+	p->waiter = NULL;
+}
+
+/* Where a message for @p goes: its call's waiter, or the held reply. */
+static void molipc_put_msg(struct molipc_proc *p, const struct mol_message *m,
+			   int source, u32 status)
+{
+	struct mol_message *box = p->waiter ? &p->waiter->msg : &p->in;
+
+	*box = *m;
+	box->m_source = source;
+	if (p->waiter)
+		p->waiter->status = status;
 	else
-		p->state = MOLIPC_RUNNING;
-	WRITE_ONCE(p->done, true);
-	if (p->in_call)
-		wake_up_interruptible_sync(&p->wq);
+		p->in_status = status;
 }
 
 /* Withdraw whatever p is blocked in, and complete it with @err. */
@@ -39,6 +76,8 @@ void molipc_abort(struct molipc_proc *p, int err)
 	if (p->state == MOLIPC_SENDING)
 		list_del_init(&p->send_link);
 	if (p->state != MOLIPC_RUNNING && p->state != MOLIPC_REPLYHELD)
+		molipc_complete(p, err);
+	else if (p->waiter && !p->waiter->done)
 		molipc_complete(p, err);
 }
 
@@ -182,13 +221,13 @@ static bool molipc_deadlock(struct molipc_instance *inst,
 static void molipc_deliver(struct molipc_proc *dst, struct molipc_proc *src,
 			   const struct mol_message *m, bool sendrec)
 {
-	dst->in = *m;
-	dst->in.m_source = src->endpoint;
-	dst->in_status = sendrec ? MOLIPC_STATUS_SENDREC : 0;
+	u32 status = sendrec ? MOLIPC_STATUS_SENDREC : 0;
+
+	molipc_put_msg(dst, m, src->endpoint, status);
 	src->nr_sent++;
 	dst->nr_received++;
 	trace_molipc_deliver(dst->inst->id, src->endpoint, dst->endpoint,
-			     m->m_type, dst->in_status);
+			     m->m_type, status);
 	molipc_complete(dst, 0);
 }
 
@@ -197,14 +236,14 @@ static void molipc_build_notify(struct molipc_proc *dst, int src_id)
 {
 	struct molipc_instance *inst = dst->inst;
 	const struct molipc_proc *src = &inst->procs[src_id];
+	struct mol_message m;
 
-	memset(&dst->in, 0, sizeof(dst->in));
-	dst->in.m_source = src->endpoint;
-	dst->in.m_type = MOL_NOTIFY_MESSAGE;
-	dst->in.m_u.m_notify.timestamp_ns = ktime_get_ns();
+	memset(&m, 0, sizeof(m));
+	m.m_type = MOL_NOTIFY_MESSAGE;
+	m.m_u.m_notify.timestamp_ns = ktime_get_ns();
 	if (src->slot == MOL_KERNEL && inst->dead_count)
-		dst->in.m_u.m_notify.arg = MOL_NOTICE_DEATH;
-	dst->in_status = MOLIPC_STATUS_NOTIFY;
+		m.m_u.m_notify.arg = MOL_NOTICE_DEATH;
+	molipc_put_msg(dst, &m, src->endpoint, MOLIPC_STATUS_NOTIFY);
 	dst->nr_notifies++;
 	trace_molipc_deliver(inst->id, src->endpoint, dst->endpoint,
 			     MOL_NOTIFY_MESSAGE, MOLIPC_STATUS_NOTIFY);
@@ -251,13 +290,13 @@ static bool molipc_try_receive(struct molipc_proc *p, int src_id)
 		if (src_id != MOLIPC_PEER_ANY && q->id != src_id)
 			continue;
 		list_del_init(&q->send_link);
-		p->in = q->out;
-		p->in.m_source = q->endpoint;
-		p->in_status = q->sendrec ? MOLIPC_STATUS_SENDREC : 0;
+		molipc_put_msg(p, &q->out, q->endpoint,
+			       q->sendrec ? MOLIPC_STATUS_SENDREC : 0);
 		q->nr_sent++;
 		p->nr_received++;
 		trace_molipc_deliver(inst->id, q->endpoint, p->endpoint,
-				     q->out.m_type, p->in_status);
+				     q->out.m_type,
+				     q->sendrec ? MOLIPC_STATUS_SENDREC : 0);
 		if (q->sendrec)
 			q->state = MOLIPC_REPLYWAIT;	/* peer stays p */
 		else
@@ -269,33 +308,33 @@ static bool molipc_try_receive(struct molipc_proc *p, int src_id)
 
 /*
  * Sleep until a partner completes our call, or withdraw it on a signal
- * or timeout.  Called and returns with the instance lock held.
+ * or timeout.  Called and returns with the instance lock held.  A call
+ * that was not completed is still attached to @p (molipc_detach()
+ * completes before it detaches).
  */
 static int molipc_block(struct molipc_proc *p, const struct molipc_ipc *req)
 	__must_hold(&p->inst->lock)
 {
 	struct molipc_instance *inst = p->inst;
+	struct molipc_waiter *w = p->waiter;
 	bool timed = req->flags & MOLIPC_IPC_TIMEOUT;
 	int ret = -ETIME;
 
-	p->done = false;
-	p->in_call = true;
 	inst->nr_blocked++;
 	if (!timed || req->timeout_ns) {
 		spin_unlock(&inst->lock);
 		if (timed)
 			ret = wait_event_interruptible_hrtimeout(p->wq,
-					READ_ONCE(p->done),
+					READ_ONCE(w->done),
 					ns_to_ktime(min_t(u64, req->timeout_ns,
 							  KTIME_MAX)));
 		else
 			ret = wait_event_interruptible(p->wq,
-						       READ_ONCE(p->done));
+						       READ_ONCE(w->done));
 		spin_lock(&inst->lock);
 	}
-	p->in_call = false;
-	if (p->done)
-		return p->result;
+	if (w->done)
+		return w->result;
 
 	switch (p->state) {
 	case MOLIPC_SENDING:
@@ -326,7 +365,7 @@ static void molipc_set_wait(struct molipc_proc *p, enum molipc_state state,
 	p->peer_ep = peer ? peer->endpoint : MOL_ANY;
 }
 
-/* receive from @src (NULL: ANY); the message lands in p->in. */
+/* receive from @src (NULL: ANY) into the call's waiter. */
 static int molipc_do_receive(struct molipc_proc *p, struct molipc_proc *src,
 			     const struct molipc_ipc *req)
 {
@@ -372,7 +411,9 @@ static int molipc_do_resume(struct molipc_proc *p,
 {
 	if (p->state == MOLIPC_REPLYHELD) {
 		p->state = MOLIPC_RUNNING;
-		return p->result;
+		p->waiter->msg = p->in;
+		p->waiter->status = p->in_status;
+		return p->held_result;
 	}
 	return molipc_block(p, req);
 }
@@ -387,8 +428,6 @@ static int molipc_check(struct molipc_proc *p, int op,
 {
 	struct molipc_instance *inst = p->inst;
 
-	if (p->in_call)
-		return -EBUSY;
 	if (req->flags & MOLIPC_IPC_RESUME) {
 		if ((p->state != MOLIPC_REPLYWAIT &&
 		     p->state != MOLIPC_REPLYHELD) ||
@@ -463,6 +502,7 @@ static int molipc_dispatch(struct molipc_proc *p, int op,
  */
 int molipc_ipc(struct molipc_file *f, int op, struct molipc_ipc *req)
 {
+	struct molipc_waiter w = { .done = false };
 	struct molipc_instance *inst;
 	struct molipc_proc *p;
 	int ret;
@@ -485,17 +525,26 @@ int molipc_ipc(struct molipc_file *f, int op, struct molipc_ipc *req)
 	ret = molipc_check_caller(f, p, false);
 	if (ret)
 		goto out;
+	if (molipc_in_call(p)) {
+		ret = -EBUSY;
+		goto out;
+	}
 	trace_molipc_call(inst->id, op, p->endpoint, req->endpoint, req->src,
 			  req->msg.m_type);
 	inst->nr_calls[op]++;
+	p->waiter = &w;
 	ret = molipc_dispatch(p, op, req);
 	if (ret == 0 && (op == MOLIPC_OP_RECEIVE || op == MOLIPC_OP_SENDREC ||
 			 op == MOLIPC_OP_REPLY_RECV)) {
-		req->msg = p->in;
-		req->status = p->in_status;
+		req->msg = w.msg;
+		req->status = w.status;
 	}
-	if (ret)
-		p->nr_errors++;
+	/* Unless the slot was freed (and maybe reused) while we slept. */
+	if (p->waiter == &w) {
+		p->waiter = NULL;
+		if (ret)
+			p->nr_errors++;
+	}
 	trace_molipc_return(inst->id, op, p->endpoint, ret,
 			    ret ? MOL_NONE : req->msg.m_source);
 out:

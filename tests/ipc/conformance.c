@@ -19,6 +19,7 @@
  * and exits non-zero if anything failed.
  */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1561,6 +1562,42 @@ TEST_F(ipc, close_frees_endpoint)
 	ASSERT_EQ(0, kill(self->p[0].pid, 0));	/* still alive */
 	SPAWN(1, r);
 	CHECK_RC(1, 0, MOL_EDEADSRCDST);
+}
+
+/*
+ * A slot freed under a sleeping call can be registered again at once,
+ * before the old owner's thread has even run again.  The system task and
+ * the sleeper share one CPU, so the (synchronous) wake-up of the sleeper
+ * cannot run it before the re-registration.
+ */
+TEST_F(ipc, freed_slot_reusable_before_old_call_returns)
+{
+	const struct step r[] = { { A_RECV, MOL_ANY }, { A_END } };
+	struct molipc_priv priv;
+	cpu_set_t cpu0;
+	int ep, ret;
+	pid_t other;
+
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpu0), &cpu0));
+	SPAWN(0, r);
+	WAIT_STATE(0, MOLIPC_PSTATE_RECEIVING, MOL_ANY);
+	other = fork();
+	ASSERT_LE(0, other);
+	if (other == 0) {
+		pause();
+		_exit(0);
+	}
+	mt_priv_user(&priv);
+	ASSERT_EQ(0, mol_unregister(&self->in.sys, EP(0)));
+	ret = mol_register(&self->in.sys, other, self->p[0].slot, &priv, &ep);
+	kill(other, SIGKILL);
+	waitpid(other, NULL, 0);
+	ASSERT_EQ(MOL_OK, ret) TH_LOG("re-register: %s", mol_strerror(ret));
+	ASSERT_NE(EP(0), ep);
+	/* The old owner's call still ends, with "no endpoint any more". */
+	CHECK_RC(0, 0, MOL_ENOTBOUND);
 }
 
 TEST_F(ipc, unregister_frees_endpoint_without_death_record)
