@@ -7,8 +7,8 @@
  * UDP loopback) it measures the round trip of one fixed 64-byte message
  * with the client and server on the same CPU, on two CPUs, and unpinned;
  * for MoL also with the server using receive+send instead of
- * reply-and-receive, notify throughput, and one server with 1, 4, 16 and
- * 64 clients.  It prints a Markdown table with ratios to the futex
+ * reply-and-receive, notify throughput, one server with 1, 4, 16 and
+ * 64 clients, and the bulk copy of 1 MiB through a grant (safecopy).  It prints a Markdown table with ratios to the futex
  * baseline of the same CPU placement, writes JSON (--json) and a gnuplot
  * PNG (--plot) when gnuplot is installed.
  *
@@ -40,6 +40,7 @@
 #define MAX_RESULTS	256
 #define MAX_SAMPLES	200000		/* per client */
 #define MAX_CLIENTS	64
+#define COPY_SIZE	(1 << 20)	/* bytes per safecopy in "safecopy" */
 
 enum cpus { CPUS_SAME, CPUS_SPLIT, CPUS_UNPINNED };
 static const char *const cpus_name[] = { "same", "split", "unpinned" };
@@ -51,10 +52,12 @@ struct result {
 	int clients;
 	double mean_ns, p50_ns, p99_ns, ops_per_s;
 	unsigned long ops;
+	unsigned long bytes;		/* per operation, for bulk copies */
 };
 
 /* Shared between the measuring processes and the parent. */
 struct samples {
+	int grant_id;			/* "safecopy": the server's grant */
 	unsigned long count[MAX_CLIENTS];
 	unsigned long ops[MAX_CLIENTS];
 	uint32_t ns[MAX_CLIENTS][MAX_SAMPLES];
@@ -137,6 +140,7 @@ static void add_result(const char *transport, const char *test,
 	r->clients = nclients;
 	r->ops = ops;
 	r->ops_per_s = elapsed_s > 0 ? ops / elapsed_s : 0;
+	r->bytes = !strcmp(test, "safecopy") ? COPY_SIZE : 0;
 	if (!n)
 		return;
 	all = malloc(n * sizeof(*all));
@@ -443,15 +447,31 @@ static void member_bind(struct mol *mol, const char *transport,
 	check("bind", mol_bind(mol, instance, MOL_ANY, NULL));
 }
 
-enum server_mode { SERVE_REPLY_RECV, SERVE_RECV_SEND, SERVE_NOTIFY };
+enum server_mode {
+	SERVE_REPLY_RECV, SERVE_RECV_SEND, SERVE_NOTIFY, SERVE_GRANT,
+};
 
 static void __attribute__((noreturn))
 server_loop(struct mol *mol, enum server_mode mode)
 {
 	struct mol_message m;
 	unsigned int status;
+	char *buf;
 	int ret;
 
+	if (mode == SERVE_GRANT) {
+		/* Grant a buffer to anyone, then just stay alive. */
+		buf = malloc(COPY_SIZE);
+		if (!buf)
+			_exit(1);
+		memset(buf, 0x5a, COPY_SIZE);
+		ret = mol_grant_create(mol, MOL_ANY, buf, COPY_SIZE,
+				       MOL_GRANT_READ | MOL_GRANT_WRITE);
+		__atomic_store_n(&shm->grant_id, ret, __ATOMIC_RELEASE);
+		if (ret < 0)
+			_exit(1);
+		mode = SERVE_NOTIFY;
+	}
 	ret = mol_receive(mol, MOL_ANY, &m, &status);
 	for (;;) {
 		if (ret < 0)
@@ -467,6 +487,7 @@ server_loop(struct mol *mol, enum server_mode mode)
 				ret = mol_receive(mol, MOL_ANY, &m, &status);
 			break;
 		case SERVE_NOTIFY:
+		case SERVE_GRANT:
 			ret = mol_receive(mol, MOL_ANY, &m, &status);
 			break;
 		}
@@ -478,12 +499,25 @@ client_loop(struct mol *mol, int server, int idx, enum server_mode mode,
 	    uint64_t end)
 {
 	struct mol_message m = { .m_type = 1 };
+	char *buf = NULL;
 	uint64_t t0;
+	int id = 0;
 
+	if (mode == SERVE_GRANT) {
+		buf = malloc(COPY_SIZE);
+		while ((id = __atomic_load_n(&shm->grant_id,
+					     __ATOMIC_ACQUIRE)) == 0)
+			usleep(1000);
+		if (!buf || id < 0)
+			_exit(1);
+	}
 	do {
 		t0 = now_ns();
 		if (mode == SERVE_NOTIFY)
 			check("notify", mol_notify(mol, server));
+		else if (mode == SERVE_GRANT)
+			check("safecopy", mol_safecopy_from(mol, server, id, 0,
+							    buf, COPY_SIZE));
 		else
 			check("sendrec", mol_sendrec(mol, server, &m));
 		record(idx, now_ns() - t0);
@@ -501,6 +535,7 @@ static void bench_mol(const char *transport, const char *test,
 	int i;
 
 	reset_samples();
+	shm->grant_id = 0;
 	check("open", mol_open(&sys, transport));
 	check("create instance", mol_create_instance(&sys, 0, &instance));
 
@@ -551,20 +586,26 @@ static void print_table(void)
 {
 	int i;
 
-	printf("\n| transport | test | cpus | clients | mean ns | p50 ns | p99 ns | ops/s | mean / futex |\n");
-	printf("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
+	printf("\n| transport | test | cpus | clients | mean ns | p50 ns | p99 ns | ops/s | MB/s | mean / futex |\n");
+	printf("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (i = 0; i < nr_results; i++) {
 		const struct result *r = &results[i];
 		const struct result *f = futex_for(r->cpus);
 		char ratio[32] = "-";
 
-		if (f && f->mean_ns > 0 && r->clients == 1 &&
+		char mbs[32] = "-";
+
+		if (r->bytes)
+			snprintf(mbs, sizeof(mbs), "%.0f",
+				 r->ops_per_s * r->bytes / 1e6);
+		if (f && f->mean_ns > 0 && r->clients == 1 && !r->bytes &&
 		    strcmp(r->test, "notify"))
 			snprintf(ratio, sizeof(ratio), "%.2f",
 				 r->mean_ns / f->mean_ns);
-		printf("| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.0f | %s |\n",
+		printf("| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.0f | %s | %s |\n",
 		       r->transport, r->test, cpus_name[r->cpus], r->clients,
-		       r->mean_ns, r->p50_ns, r->p99_ns, r->ops_per_s, ratio);
+		       r->mean_ns, r->p50_ns, r->p99_ns, r->ops_per_s, mbs,
+		       ratio);
 	}
 }
 
@@ -581,9 +622,10 @@ static int write_json(const char *path)
 	for (i = 0; i < nr_results; i++) {
 		const struct result *r = &results[i];
 
-		fprintf(f, "  {\"transport\": \"%s\", \"test\": \"%s\", \"cpus\": \"%s\", \"clients\": %d, \"mean_ns\": %.1f, \"p50_ns\": %.1f, \"p99_ns\": %.1f, \"ops_per_s\": %.1f, \"ops\": %lu}%s\n",
+		fprintf(f, "  {\"transport\": \"%s\", \"test\": \"%s\", \"cpus\": \"%s\", \"clients\": %d, \"mean_ns\": %.1f, \"p50_ns\": %.1f, \"p99_ns\": %.1f, \"ops_per_s\": %.1f, \"ops\": %lu, \"bytes_per_op\": %lu}%s\n",
 			r->transport, r->test, cpus_name[r->cpus], r->clients,
 			r->mean_ns, r->p50_ns, r->p99_ns, r->ops_per_s, r->ops,
+			r->bytes,
 			i + 1 < nr_results ? "," : "");
 	}
 	fprintf(f, "]\n");
@@ -609,7 +651,7 @@ static int write_plot(const char *png)
 	for (i = 0; i < nr_results; i++) {
 		const struct result *r = &results[i];
 
-		if (r->clients != 1 || r->cpus != CPUS_SAME ||
+		if (r->clients != 1 || r->cpus != CPUS_SAME || r->bytes ||
 		    !strcmp(r->test, "notify"))
 			continue;
 		fprintf(f, "\"%s %s\"", r->transport, r->test);
@@ -805,6 +847,7 @@ int main(int argc, char **argv)
 			bench_mol(tp, "sendrec-recv+send", SERVE_RECV_SEND, c, 1);
 		}
 		bench_mol(tp, "notify", SERVE_NOTIFY, CPUS_UNPINNED, 1);
+		bench_mol(tp, "safecopy", SERVE_GRANT, CPUS_UNPINNED, 1);
 		for (i = 0; i < sizeof(client_counts) / sizeof(*client_counts); i++)
 			bench_mol(tp, "sendrec-clients", SERVE_REPLY_RECV,
 				  CPUS_UNPINNED, client_counts[i]);
