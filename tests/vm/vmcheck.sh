@@ -76,7 +76,8 @@ run() {
 
 for f in "$ko" "$bin/mol-kmod-test" "$bin/mol-conformance" \
 	 "$bin/mol-stress" "$bin/mol-fuzz" "$bin/mol-grants" \
-	 "$bin/molkernel" "$bin/molctl" "$bin/mol-systest"; do
+	 "$bin/molkernel" "$bin/molctl" "$bin/mol-systest" \
+	 "$bin/molipc-demo"; do
 	if [ ! -e "$f" ]; then
 		echo "vmcheck: $f missing: build first (make all)" >&2
 		echo "vmcheck: 0 passed, 1 failed"
@@ -117,6 +118,32 @@ run conformance-udp 600 sh tests/vm/vmrun-conformance.sh udp
 run grants-udp 600 sh tests/ipc/run-grants.sh udp
 run molctl-kmod 600 sh tests/molctl/vm-molctl.sh
 run system-kmod 600 sh tests/system/vm-system.sh
+
+# Tracepoints: every IPC operation shows up in tracefs (what trace-cmd
+# and perf read).
+echo "=== tracepoints"
+tr=/sys/kernel/tracing
+[ -d "$tr/events" ] || tr=/sys/kernel/debug/tracing
+if [ -d "$tr/events/molipc" ]; then
+	echo > "$tr/trace"
+	echo 1 > "$tr/events/molipc/enable"
+	"$bin/molipc-demo" > "$tmp/demo.out" 2>&1
+	demo_rc=$?
+	echo 0 > "$tr/events/molipc/enable"
+	missing=
+	for ev in molipc_call molipc_return molipc_deliver molipc_death; do
+		grep -q " $ev:" "$tr/trace" || missing="$missing $ev"
+	done
+	grep -m 3 " molipc_deliver:" "$tr/trace"
+	if [ "$demo_rc" = 0 ] && [ -z "$missing" ]; then
+		pass "tracepoints: every molipc event recorded"
+	else
+		fail "tracepoints: demo exit $demo_rc, missing:$missing"
+	fi
+	echo > "$tr/trace"
+else
+	fail "tracepoints: $tr/events/molipc does not exist"
+fi
 
 echo "=== rmmod molipc"
 if rmmod molipc && [ ! -e /sys/module/molipc ]; then
