@@ -33,10 +33,11 @@ $(LIB)/pkgconfig/libmol.pc: libmol/libmol.pc.in libmol/build.mk
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(MOL_VERSION)|' $< > $@
 
 .PHONY: install-libmol
-install-libmol: $(LIB)/libmol.a $(LIB)/libmol.so $(LIB)/pkgconfig/libmol.pc
+install-libmol: $(LIB)/libmol.a $(LIB)/libmol.so
 	install -d $(DESTDIR)$(PREFIX)/include/linux $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 libmol/include/mol.h $(DESTDIR)$(PREFIX)/include/mol.h
-	install -m 644 uapi/linux/molipc.h $(DESTDIR)$(PREFIX)/include/linux/molipc.h
+	install -m 644 $(wildcard uapi/linux/*.h) $(DESTDIR)$(PREFIX)/include/linux/
 	install -m 644 $(LIB)/libmol.a $(DESTDIR)$(PREFIX)/lib/libmol.a
 	install -m 755 $(LIB)/libmol.so $(DESTDIR)$(PREFIX)/lib/libmol.so
-	install -m 644 $(LIB)/pkgconfig/libmol.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/libmol.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(MOL_VERSION)|' \
+		libmol/libmol.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libmol.pc
