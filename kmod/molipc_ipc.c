@@ -542,7 +542,7 @@ int molipc_ipc(struct molipc_file *f, int op, struct molipc_ipc *req)
 	/* Unless the slot was freed (and maybe reused) while we slept. */
 	if (p->waiter == &w) {
 		p->waiter = NULL;
-		if (ret)
+		if (ret && ret != -ETIMEDOUT)	/* a timeout is not a failure */
 			p->nr_errors++;
 	}
 	trace_molipc_return(inst->id, op, p->endpoint, ret,

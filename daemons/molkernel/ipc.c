@@ -73,7 +73,7 @@ static void mk_finish(struct mk_proc *p, int result)
 
 	p->in_call = false;
 	mk_timer_del(p);
-	if (result)
+	if (result && result != MOL_ETIMEDOUT)	/* not a failure */
 		p->nr_errors++;
 	k->env.complete(k->env.ctx, p, result, p->in_status, &p->in);
 }
@@ -600,7 +600,7 @@ int mk_ipc(struct mk_kernel *k, struct mk_proc *p, int op,
 		req->msg = p->in;
 		req->status = p->in_status;
 	}
-	if (ret)
+	if (ret && ret != MOL_ETIMEDOUT)
 		p->nr_errors++;
 	return ret;
 }

@@ -2060,6 +2060,8 @@ TEST_F(ipc, procinfo_tracks_states_and_counters)
 				  { A_SEND, MOL_ANY },	/* an error */
 				  { A_NOTIFY, PEER(0) }, { A_END } };
 	struct molipc_procinfo pi;
+	struct mol_message m;
+	__u64 errors;
 
 	ASSERT_EQ(0, mt_procinfo(&self->in, 40, &pi));
 	ASSERT_EQ(MOLIPC_PSTATE_FREE, pi.state);
@@ -2068,6 +2070,13 @@ TEST_F(ipc, procinfo_tracks_states_and_counters)
 	ASSERT_EQ(MOLIPC_PSTATE_RUNNING, pi.state);
 	ASSERT_EQ(MOL_SYSTEM, pi.endpoint);
 	ASSERT_EQ(getpid(), pi.pid);
+	/* A receive that times out is withdrawn, not counted as an error. */
+	errors = pi.errors;
+	ASSERT_EQ(MOL_ETIMEDOUT, mt_ipc_timeout(&self->in.sys,
+						MOLIPC_OP_RECEIVE, MOL_ANY,
+						&m, NULL, 0));
+	ASSERT_EQ(0, mt_procinfo(&self->in, MOL_SYSTEM, &pi));
+	ASSERT_EQ(errors, pi.errors);
 
 	SPAWN(0, r);
 	ASSERT_EQ(0, mt_procinfo(&self->in, SLOT(0), &pi));

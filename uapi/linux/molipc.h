@@ -383,7 +383,7 @@ struct molipc_procinfo {
 	__u64 sent;			/* messages sent */
 	__u64 received;			/* messages received */
 	__u64 notifies;			/* notifications received */
-	__u64 errors;			/* failed calls */
+	__u64 errors;			/* failed calls (timeouts not counted) */
 };
 
 /* ------------------------------------------------------------------ */
