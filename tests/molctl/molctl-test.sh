@@ -63,6 +63,16 @@ expect() {
 
 echo "# molctl tests over $transport"
 
+# --- the container outside MoL: a clear error, never a hang ------------
+so=$(cd "$(dirname "$0")/../.." && pwd)/$BUILD/lib/libmol.so
+expect 127 "not started by MoL.*molctl run" "preloaded without MoL -> 127" -- \
+	env -u MOL_CONTAINER LD_PRELOAD="$so" timeout 20 /bin/true
+expect 127 "without MOL_INSTANCE" "MOL_CONTAINER=1 without instance -> 127" \
+	-- env MOL_CONTAINER=1 LD_PRELOAD="$so" timeout 20 /bin/true
+expect 127 "cannot reach the MoL IPC" "no IPC transport there -> 127" -- \
+	env MOL_CONTAINER=1 MOL_INSTANCE=99 MOL_TRANSPORT=unix \
+	MOL_KERNEL_ADDR="$tmp/none.sock" LD_PRELOAD="$so" timeout 20 /bin/true
+
 # --- bad usage -------------------------------------------------------
 expect 2 "Usage" "no command" -- "$M"
 expect 0 "Commands" "--help" -- "$M" --help
