@@ -5,12 +5,16 @@ KMOD_SRCS := $(wildcard kmod/*.c kmod/*.h) uapi/linux/molipc.h kmod/Kbuild
 
 module: $(BUILD)/molipc.ko
 
-$(BUILD)/molipc.ko: $(KMOD_SRCS) | deps
+# With C=1 (make C=1), sparse checks every module source, built or not.
+$(BUILD)/molipc.ko: $(KMOD_SRCS) $(if $(C),FORCE) | deps
 	@test -f "$(KDIR)/Makefile" || { echo "no kernel build tree at KDIR=$(KDIR); run scripts/deps.sh or pass KDIR=" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod MOL_UAPI=$(CURDIR)/uapi modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod $(if $(C),C=2) modules
 	@mkdir -p $(BUILD)
 	cp kmod/molipc.ko $@
 
-# `make C=1` runs sparse on the module as Kbuild does.
+# `make sparse`: the same as `make C=1 module`.
 sparse:
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod MOL_UAPI=$(CURDIR)/uapi C=2 modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod C=2 modules
+
+.PHONY: FORCE
+FORCE:
