@@ -71,7 +71,7 @@
 #define MOL_O_TRUNC		00001000
 #define MOL_O_APPEND		00002000
 #define MOL_O_NONBLOCK		00004000
-#define MOL_O_DSYNC		00010000	/* accepted, writes are cached */
+#define MOL_O_DSYNC		00010000	/* accepted, no effect */
 #define MOL_O_DIRECT		00040000	/* accepted, ignored */
 #define MOL_O_LARGEFILE		00100000	/* accepted, always on */
 #define MOL_O_DIRECTORY		00200000
