@@ -5,8 +5,9 @@
 # For unix and udp a molkernel is started for the run on a private
 # address, MOL_TRANSPORT and MOL_KERNEL_ADDR point the command at it, and
 # molkernel must still be alive afterwards and stop cleanly on SIGTERM;
-# for kmod the module must be loaded (in the qemu guest).  Works on the
-# host and in the guest.
+# for kmod the module must be loaded (in the qemu guest).  The command
+# gets a private TMPDIR, removed afterwards.  Works on the host and in
+# the guest.
 #
 # Usage: tests/lib/with-transport.sh kmod|unix|udp COMMAND [ARGS...]
 # Env:   BUILD (default build)
@@ -36,16 +37,6 @@ if ! command -v "$1" >/dev/null 2>&1; then
 	exit 2
 fi
 
-if [ "$transport" = kmod ]; then
-	MOL_TRANSPORT=kmod "$@"
-	exit $?
-fi
-
-if [ ! -x "$bin/molkernel" ]; then
-	echo "$0: $bin/molkernel not built" >&2
-	exit 2
-fi
-
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/moltransport.XXXXXX") || exit 2
 kpid=
 cleanup() {
@@ -57,6 +48,20 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# The command's temporary files (images, sockets) go away with the run.
+mkdir "$tmp/cmd" || exit 2
+export TMPDIR="$tmp/cmd"
+
+if [ "$transport" = kmod ]; then
+	MOL_TRANSPORT=kmod "$@"
+	exit $?
+fi
+
+if [ ! -x "$bin/molkernel" ]; then
+	echo "$0: $bin/molkernel not built" >&2
+	exit 2
+fi
 
 # Is a UDP port in use on 127.0.0.1 (or any address)?
 udp_busy() {
