@@ -210,6 +210,8 @@ int ctl_state_read(struct ctl_state *st)
 			st->molkernel_pid = atoi(v);
 		else if (!strcmp(k, "module_loaded"))
 			st->module_loaded = atoi(v);
+		else if (!strcmp(k, "disks"))
+			st->disks = strtoul(v, NULL, 10);
 	}
 	fclose(f);
 	return 0;
@@ -233,10 +235,11 @@ int ctl_state_write(const struct ctl_state *st)
 		"instance_id = %u\n"
 		"molsystem_pid = %d\n"
 		"molkernel_pid = %d\n"
-		"module_loaded = %d\n",
+		"module_loaded = %d\n"
+		"disks = %u\n",
 		ctl_name, st->transport, st->kernel_addr, st->instance,
 		(int)st->molsystem_pid, (int)st->molkernel_pid,
-		st->module_loaded);
+		st->module_loaded, st->disks);
 	if (fclose(f) || rename(tmp, path))
 		return -errno;
 	return 0;

@@ -36,6 +36,7 @@ struct ctl_state {
 	pid_t molsystem_pid;
 	pid_t molkernel_pid;
 	int module_loaded;
+	unsigned int disks;	/* images given to molsystem (0: no FS) */
 };
 
 extern const char *ctl_name;	/* --instance */

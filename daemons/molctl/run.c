@@ -29,14 +29,17 @@ static void forward(int sig)
 }
 
 /* Request payload: struct molctl_run, cwd, argv, env; NUL-separated. */
-static char *build_request(char **argv, int argc, size_t *len)
+static char *build_request(char **argv, int argc, const char *dir,
+			   size_t *len)
 {
 	struct molctl_run r = { .argc = argc };
 	char cwd[4096], *buf, *p;
 	size_t n = sizeof(r);
 	int i;
 
-	if (!getcwd(cwd, sizeof(cwd)))
+	if (dir)
+		snprintf(cwd, sizeof(cwd), "%s", dir);
+	else if (!getcwd(cwd, sizeof(cwd)))
 		strcpy(cwd, "/");
 	n += strlen(cwd) + 1;
 	for (i = 0; i < argc; i++)
@@ -68,11 +71,25 @@ int cmd_run(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = forward };
 	int fds[3] = { 0, 1, 2 }, ret, status;
 	char path[300], *req;
+	const char *dir = NULL;
 	struct molctl_hdr h;
+	struct ctl_state st;
 	size_t len, i;
 
 	argc--;
 	argv++;
+	/*
+	 * With a file server the working directory is a MINIX path: "/"
+	 * unless -C/--cwd says otherwise (the host's means nothing there).
+	 */
+	if (ctl_state_read(&st) == 0 && st.disks)
+		dir = "/";
+	while (argc > 1 && (!strcmp(argv[0], "-C") ||
+			    !strcmp(argv[0], "--cwd"))) {
+		dir = argv[1];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc > 0 && !strcmp(argv[0], "--")) {
 		argc--;
 		argv++;
@@ -83,7 +100,9 @@ int cmd_run(int argc, char **argv)
 	}
 	if (argv[0][0] == '-' && argv[0][1]) {
 		if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h")) {
-			printf("Usage: molctl [--instance NAME] run PROGRAM [ARG]...\n");
+			printf("Usage: molctl [--instance NAME] run [-C DIR] PROGRAM [ARG]...\n"
+			       "-C, --cwd DIR: the program's working directory (default: ours;\n"
+			       "with a disk: / of the MINIX tree)\n");
 			return 0;
 		}
 		ctl_err("run: unknown option '%s'", argv[0]);
@@ -102,7 +121,7 @@ int cmd_run(int argc, char **argv)
 			strerror(-run_conn));
 		return 1;
 	}
-	req = build_request(argv, argc, &len);
+	req = build_request(argv, argc, dir, &len);
 	if (!req)
 		return 1;
 	ret = molctl_send(run_conn, MOLCTL_RUN, 0, req, len, fds, 3);

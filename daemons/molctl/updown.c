@@ -476,6 +476,7 @@ int cmd_up(int argc, char **argv)
 	}
 
 	memset(&st, 0, sizeof(st));
+	st.disks = cfg.nr_disks;
 	strcpy(st.transport, cfg.transport);
 	strcpy(st.kernel_addr, cfg.kernel_addr);
 	if (!strcmp(cfg.transport, "kmod")) {

@@ -212,8 +212,12 @@ static char **child_env(int container)
 		env[j++] = envstr("MOL_CONTAINER", "1");
 	}
 	if (container && opt.nr_disks) {
-		/* Paths are the MINIX tree's: the container asks FS. */
-		env[j++] = envstr("MOL_FS", "1");
+		/*
+		 * Paths are the MINIX tree's: the container asks FS; init's
+		 * own files (its control socket) stay the host's, its
+		 * children are MINIX programs (MOL_FS=1).
+		 */
+		env[j++] = envstr("MOL_FS", "init");
 		if (opt.no_host_programs)
 			env[j++] = envstr("MOL_FS_HOSTDIRS", "");
 		if (opt.nr_disks > 1)

@@ -60,7 +60,7 @@ void ctr_die(const char *fmt, ...)
 	if (n > (int)sizeof(buf) - 2)
 		n = sizeof(buf) - 2;
 	buf[n++] = '\n';
-	if (write(2, buf, n) < 0)
+	if (syscall(SYS_write, 2, buf, n) < 0)
 		n = 0;
 	syscall(SYS_exit_group, 127);
 	__builtin_unreachable();
@@ -151,8 +151,9 @@ static void ctr_save_env(void)
 	if (!ctr.saved_env)
 		ctr_die("out of memory");
 	for (i = 0; i < n; i++) {
-		if (!strncmp(environ[i], ENV_FD "=", sizeof(ENV_FD)))
-			continue;
+		if (!strncmp(environ[i], ENV_FD "=", sizeof(ENV_FD)) ||
+		    !strncmp(environ[i], ENV_FD "S=", sizeof(ENV_FD) + 1))
+			continue;	/* this image's handover only */
 		if (!strncmp(environ[i], "MOL_", 4) ||
 		    !strncmp(environ[i], "LD_PRELOAD=", 11))
 			ctr.saved_env[j++] = strdup(environ[i]);
@@ -209,6 +210,9 @@ static void ctr_bind(void)
 
 static void ctr_on_exit(int status, void *arg)
 {
+	/* FS forgets our files at PM_EXIT: stdio buffers go out first. */
+	if (ctr_fs_on)
+		fflush(NULL);
 	ctr_report_exit(W_EXITCODE(status & 0xff, 0));
 }
 
@@ -245,6 +249,7 @@ __attribute__((constructor)) static void ctr_init(void)
 		ctr_bind();
 	}
 	ctr.active = true;
+	ctr_fs_init();
 	ctr_sig_init();
 	on_exit(ctr_on_exit, NULL);
 	if (fd) {
@@ -294,6 +299,8 @@ int close(int fd)
 		errno = EBADF;
 		return -1;
 	}
+	if (ctr_fs_on && !ctr_inlib && ctr_fs_mapped(fd))
+		return ctr_fs_close(fd);
 	return syscall(SYS_close, fd) ? -1 : 0;
 }
 
@@ -318,7 +325,8 @@ static pid_t ctr_fork(void)
 	f = MOL_BODY(&m, struct mol_pm_fork);
 	slot = f->child_slot;
 	mpid = f->child_pid;
-	if (pipe2(go, O_CLOEXEC) < 0) {
+	/* host calls: the container's own pipe, never an FS one */
+	if (syscall(SYS_pipe2, go, O_CLOEXEC) < 0) {
 		ret = -errno;
 		goto abort;
 	}
@@ -329,7 +337,7 @@ static pid_t ctr_fork(void)
 	if (pid == 0) {
 		pthread_mutex_init(&ctr_lock, NULL);
 		syscall(SYS_close, go[1]);
-		if (read(go[0], &c, 1) != 1)
+		if (syscall(SYS_read, go[0], &c, 1) != 1)
 			syscall(SYS_exit_group, 127);	/* parent failed */
 		syscall(SYS_close, go[0]);
 		ctr_inlib++;
@@ -340,6 +348,7 @@ static pid_t ctr_fork(void)
 		ctr.ppid = 0;
 		ctr.exited = false;
 		ctr_sig_after_fork();
+		ctr_fs_after_fork();
 		ctr_real_sigmask(SIG_SETMASK, &old, NULL);
 		return 0;
 	}
@@ -365,7 +374,7 @@ static pid_t ctr_fork(void)
 			;
 		return ctr_ret(ret == -ENOSYS ? -EAGAIN : ret);
 	}
-	if (write(go[1], "g", 1) != 1)
+	if (syscall(SYS_write, go[1], "g", 1) != 1)
 		ret = -errno;
 	syscall(SYS_close, go[1]);
 	return mpid;
@@ -396,13 +405,18 @@ pid_t vfork(void)
 static char **ctr_exec_env(char *const envp[], char *fdspec, size_t len)
 {
 	size_t n = 0, s = 0, i, j = 0;
-	char **env;
+	char **env, *fds = NULL;
 
 	while (envp && envp[n])
 		n++;
 	while (ctr.saved_env[s])
 		s++;
-	env = malloc((n + s + 2) * sizeof(char *));
+	if (ctr_fs_on) {
+		fds = ctr_fs_exec_env();
+		if (!fds)
+			return NULL;
+	}
+	env = malloc((n + s + 3) * sizeof(char *));
 	if (!env)
 		return NULL;
 	for (i = 0; i < n; i++)
@@ -414,6 +428,8 @@ static char **ctr_exec_env(char *const envp[], char *fdspec, size_t len)
 	snprintf(fdspec, len, ENV_FD "=%d:%d:%u", ctr.mol.fd,
 		 ctr.mol.endpoint, ctr.mol.seq);
 	env[j++] = fdspec;
+	if (fds)
+		env[j++] = fds;	/* freed with the process image */
 	env[j] = NULL;
 	return env;
 }
@@ -452,13 +468,18 @@ static int ctr_exec_real(const char *path, char *const argv[],
 			envp);
 }
 
+/* With a file server the path is the MINIX tree's (path.c). */
 int execve(const char *path, char *const argv[], char *const envp[])
 {
+	if (ctr.active && ctr_fs_on && !ctr_inlib)
+		return ctr_fs_execve(path, argv, envp, ctr_exec_real);
 	return ctr_exec_real(path, argv, envp);
 }
 
 int execvpe(const char *file, char *const argv[], char *const envp[])
 {
+	if (ctr.active && ctr_fs_on && !ctr_inlib)
+		return ctr_fs_execvpe(file, argv, envp);
 	return ctr_exec("execvpe", (ctr_execfn)ctr_real("execvpe"), file,
 			argv, envp);
 }

@@ -62,5 +62,17 @@ int ctr_real_sigmask(int how, const sigset_t *set, sigset_t *old) CTR_HIDDEN;
 #define CTR_REAL(type, name) \
 	((type)ctr_real(#name))
 
+/* The file side (file.c, path.c, dir.c, stdio.c; see file.h). */
+void ctr_fs_init(void) CTR_HIDDEN;
+void ctr_fs_after_fork(void) CTR_HIDDEN;
+bool ctr_fs_mapped(int fd) CTR_HIDDEN;
+int ctr_fs_close(int fd) CTR_HIDDEN;
+char *ctr_fs_exec_env(void) CTR_HIDDEN;
+int ctr_fs_execve(const char *path, char *const argv[], char *const envp[],
+		  int (*real)(const char *, char *const [], char *const []))
+	CTR_HIDDEN;
+int ctr_fs_execvpe(const char *file, char *const argv[], char *const envp[])
+	CTR_HIDDEN;
+extern bool ctr_fs_on CTR_HIDDEN;
 
 #endif /* MOL_CONTAINER_H */

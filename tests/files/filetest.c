@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * filetest.c - the container's file side, run inside an instance with a
+ * root disk (`molctl up --disk IMG`, `molctl run build/bin/mol-filetest
+ * DIR`): plain glibc calls on the MINIX tree under DIR, each result and
+ * errno checked against what Linux answers for the same call.  Leaves
+ * DIR/keep (contents checked from the host afterwards by
+ * tests/files/run-files.sh with molfs-tool).  Prints "filetest: N
+ * passed, N failed"; exit status 1 on any failure.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <utime.h>
+
+static int passed, failed;
+static char dir[256];
+
+static void check(int ok, const char *what, int line)
+{
+	if (ok) {
+		passed++;
+		return;
+	}
+	failed++;
+	fprintf(stderr, "filetest: FAIL line %d: %s (errno %d %s)\n", line,
+		what, errno, strerror(errno));
+}
+
+#define CHECK(c)	check(!!(c), #c, __LINE__)
+/* The call fails with exactly errno @e. */
+#define FAILS(call, e)							\
+	do {								\
+		errno = 0;						\
+		long __r = (long)(call);				\
+		check(__r == -1 && errno == (e), #call " fails " #e,	\
+		      __LINE__);					\
+	} while (0)
+#define OK(call)							\
+	do {								\
+		errno = 0;						\
+		long __r = (long)(call);				\
+		check(__r >= 0, #call, __LINE__);			\
+	} while (0)
+
+static const char *p(const char *name)
+{
+	static char buf[8][512];
+	static int i;
+
+	i = (i + 1) % 8;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
+	return buf[i];
+}
+
+static void test_open_rw(void)
+{
+	char buf[64];
+	struct stat st;
+	int fd, fd2;
+
+	FAILS(open(p("nope"), O_RDONLY), ENOENT);
+	FAILS(open(p("nope/x"), O_RDONLY | O_CREAT, 0644), ENOENT);
+	fd = open(p("f1"), O_RDWR | O_CREAT | O_EXCL, 0644);
+	CHECK(fd > 2);
+	FAILS(open(p("f1"), O_RDWR | O_CREAT | O_EXCL, 0644), EEXIST);
+	CHECK(write(fd, "hello, world\n", 13) == 13);
+	CHECK(lseek(fd, 0, SEEK_CUR) == 13);
+	CHECK(lseek(fd, 0, SEEK_SET) == 0);
+	memset(buf, 0, sizeof(buf));
+	CHECK(read(fd, buf, sizeof(buf)) == 13 && !strcmp(buf, "hello, world\n"));
+	CHECK(read(fd, buf, sizeof(buf)) == 0);
+	CHECK(pread(fd, buf, 5, 7) == 5 && !memcmp(buf, "world", 5));
+	CHECK(pwrite(fd, "W", 1, 7) == 1);
+	CHECK(lseek(fd, 0, SEEK_END) == 13);
+	FAILS(lseek(fd, -100, SEEK_SET), EINVAL);
+	OK(fstat(fd, &st));
+	CHECK(S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0644 &&
+	      st.st_size == 13 && st.st_nlink == 1);
+	OK(ftruncate(fd, 5));
+	OK(fstat(fd, &st));
+	CHECK(st.st_size == 5);
+	fd2 = dup(fd);
+	CHECK(fd2 > fd);
+	CHECK(lseek(fd2, 1, SEEK_SET) == 1);
+	CHECK(lseek(fd, 0, SEEK_CUR) == 1);	/* shared offset */
+	OK(close(fd2));
+	FAILS(close(fd2), EBADF);
+	FAILS(read(fd2, buf, 1), EBADF);
+	OK(close(fd));
+	FAILS(write(fd, "x", 1), EBADF);
+
+	fd = open(p("f1"), O_RDONLY);
+	CHECK(fd >= 0);
+	FAILS(write(fd, "x", 1), EBADF);
+	OK(close(fd));
+	fd = open(p("f1"), O_WRONLY | O_APPEND);
+	CHECK(write(fd, "++", 2) == 2);
+	OK(fstat(fd, &st));
+	CHECK(st.st_size == 7);
+	FAILS(read(fd, buf, 1), EBADF);
+	OK(close(fd));
+	FAILS(open(p("f1/x"), O_RDONLY), ENOTDIR);
+	FAILS(open(dir, O_WRONLY), EISDIR);
+	FAILS(open(p("f1"), O_RDONLY | O_DIRECTORY), ENOTDIR);
+	fd = creat(p("f2"), 0600);
+	CHECK(fd >= 0);
+	OK(fstat(fd, &st));
+	CHECK((st.st_mode & 0777) == 0600);
+	OK(close(fd));
+}
+
+static void test_vec_fcntl(void)
+{
+	struct iovec iov[2];
+	char a[4], b[8];
+	int fd, nfd, fl;
+
+	fd = open(p("vec"), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	CHECK(fd >= 0);
+	CHECK(fcntl(fd, F_GETFD) == FD_CLOEXEC);
+	OK(fcntl(fd, F_SETFD, 0));
+	CHECK(fcntl(fd, F_GETFD) == 0);
+	iov[0].iov_base = "abc";
+	iov[0].iov_len = 3;
+	iov[1].iov_base = "defgh";
+	iov[1].iov_len = 5;
+	CHECK(writev(fd, iov, 2) == 8);
+	CHECK(lseek(fd, 0, SEEK_SET) == 0);
+	iov[0].iov_base = a;
+	iov[0].iov_len = 4;
+	iov[1].iov_base = b;
+	iov[1].iov_len = 8;
+	CHECK(readv(fd, iov, 2) == 8 && !memcmp(a, "abcd", 4) &&
+	      !memcmp(b, "efgh", 4));
+	fl = fcntl(fd, F_GETFL);
+	CHECK((fl & O_ACCMODE) == O_RDWR && !(fl & O_APPEND));
+	OK(fcntl(fd, F_SETFL, fl | O_APPEND));
+	CHECK(fcntl(fd, F_GETFL) & O_APPEND);
+	nfd = fcntl(fd, F_DUPFD, 40);
+	CHECK(nfd >= 40);
+	CHECK(fcntl(nfd, F_GETFD) == 0);
+	OK(close(nfd));
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	CHECK(nfd > fd && fcntl(nfd, F_GETFD) == FD_CLOEXEC);
+	OK(close(nfd));
+	CHECK(dup2(fd, 50) == 50);
+	CHECK(dup2(50, 50) == 50);
+	FAILS(dup3(50, 50, 0), EINVAL);
+	CHECK(dup3(fd, 51, O_CLOEXEC) == 51 && fcntl(51, F_GETFD) == FD_CLOEXEC);
+	OK(close(50));
+	OK(close(51));
+	FAILS(fcntl(50, F_GETFD), EBADF);
+	OK(fsync(fd));
+	OK(fdatasync(fd));
+	CHECK(!isatty(fd) && errno == ENOTTY);
+	OK(close(fd));
+}
+
+static void test_paths(void)
+{
+	char buf[256];
+	struct stat st, lst;
+	struct statvfs sv;
+	struct timespec ts[2];
+	struct utimbuf ut;
+	int fd;
+
+	OK(stat(p("f1"), &st));
+	CHECK(S_ISREG(st.st_mode) && st.st_size == 7);
+	FAILS(stat(p("nope"), &st), ENOENT);
+	FAILS(stat(p("f1/x"), &st), ENOTDIR);
+	FAILS(stat("", &st), ENOENT);
+	OK(access(p("f1"), R_OK | W_OK));
+	FAILS(access(p("nope"), F_OK), ENOENT);
+	OK(faccessat(AT_FDCWD, p("f1"), F_OK, AT_EACCESS));
+
+	OK(mkdir(p("d"), 0755));
+	FAILS(mkdir(p("d"), 0755), EEXIST);
+	FAILS(mkdir(p("nope/d"), 0755), ENOENT);
+	OK(stat(p("d"), &st));
+	CHECK(S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0755 &&
+	      st.st_nlink == 2);
+	OK(mkdir(p("d/sub"), 0700));
+	FAILS(rmdir(p("d")), ENOTEMPTY);
+	FAILS(unlink(p("d")), EISDIR);
+	FAILS(rmdir(p("f1")), ENOTDIR);
+
+	OK(link(p("f1"), p("d/f1link")));
+	OK(stat(p("f1"), &st));
+	CHECK(st.st_nlink == 2);
+	FAILS(link(p("f1"), p("d/f1link")), EEXIST);
+	OK(symlink("../f1", p("d/sym")));
+	CHECK(readlink(p("d/sym"), buf, sizeof(buf)) == 5 &&
+	      !memcmp(buf, "../f1", 5));
+	FAILS(readlink(p("f1"), buf, sizeof(buf)), EINVAL);
+	OK(lstat(p("d/sym"), &lst));
+	CHECK(S_ISLNK(lst.st_mode) && lst.st_size == 5);
+	OK(stat(p("d/sym"), &st));
+	CHECK(S_ISREG(st.st_mode) && st.st_size == 7);
+	OK(fstatat(AT_FDCWD, p("d/sym"), &lst, AT_SYMLINK_NOFOLLOW));
+	CHECK(S_ISLNK(lst.st_mode));
+
+	OK(rename(p("f2"), p("d/f2")));
+	FAILS(stat(p("f2"), &st), ENOENT);
+	OK(stat(p("d/f2"), &st));
+	FAILS(rename(p("nope"), p("x")), ENOENT);
+	FAILS(rename(p("d"), p("d/sub/x")), EINVAL);
+	OK(unlink(p("d/f2")));
+	FAILS(unlink(p("d/f2")), ENOENT);
+
+	OK(chmod(p("f1"), 0640));
+	OK(stat(p("f1"), &st));
+	CHECK((st.st_mode & 07777) == 0640);
+	fd = open(p("f1"), O_RDONLY);
+	OK(fchmod(fd, 0644));
+	OK(fchown(fd, 12, 34));
+	OK(fstat(fd, &st));
+	CHECK(st.st_uid == 12 && st.st_gid == 34 && (st.st_mode & 0777) == 0644);
+	OK(chown(p("f1"), 0, 0));
+	OK(lchown(p("d/sym"), 5, 6));
+	OK(lstat(p("d/sym"), &lst));
+	CHECK(lst.st_uid == 5 && lst.st_gid == 6);
+	ts[0].tv_sec = 1000000000;
+	ts[0].tv_nsec = 0;
+	ts[1].tv_sec = 1234567890;
+	ts[1].tv_nsec = 0;
+	OK(utimensat(AT_FDCWD, p("f1"), ts, 0));
+	OK(stat(p("f1"), &st));
+	CHECK(st.st_atime == 1000000000 && st.st_mtime == 1234567890);
+	ut.actime = 5;
+	ut.modtime = 6;
+	OK(utime(p("f1"), &ut));
+	OK(stat(p("f1"), &st));
+	CHECK(st.st_mtime == 6);
+	OK(futimens(fd, NULL));
+	OK(fstat(fd, &st));
+	CHECK(st.st_mtime > 1600000000);
+	OK(close(fd));
+	OK(truncate(p("f1"), 3));
+	OK(stat(p("f1"), &st));
+	CHECK(st.st_size == 3);
+	FAILS(truncate(p("nope"), 0), ENOENT);
+
+	OK(statvfs(dir, &sv));
+	CHECK(sv.f_bsize > 0 && sv.f_blocks > 0 && sv.f_namemax > 0);
+	OK(mknod(p("fifo"), S_IFIFO | 0644, 0));
+	OK(lstat(p("fifo"), &st));
+	CHECK(S_ISFIFO(st.st_mode));
+	OK(unlink(p("fifo")));
+}
+
+static void test_cwd_umask(void)
+{
+	char buf[512], *c;
+	struct stat st;
+	mode_t old;
+	int fd;
+
+	OK(chdir(p("d")));
+	CHECK(getcwd(buf, sizeof(buf)) && !strcmp(buf, p("d")));
+	errno = 0;
+	CHECK(!getcwd(buf, 2) && errno == ERANGE);
+	c = getcwd(NULL, 0);
+	CHECK(c && !strcmp(c, p("d")));
+	free(c);
+	OK(stat("f1link", &st));	/* relative to the new cwd */
+	OK(chdir(".."));
+	CHECK(getcwd(buf, sizeof(buf)) && !strcmp(buf, dir));
+	FAILS(chdir(p("f1")), ENOTDIR);
+	FAILS(chdir(p("nope")), ENOENT);
+	fd = open(p("d"), O_RDONLY | O_DIRECTORY);
+	OK(fchdir(fd));
+	CHECK(getcwd(buf, sizeof(buf)) && !strcmp(buf, p("d")));
+	OK(fstatat(fd, "f1link", &st, 0));	/* *at relative to a dirfd */
+	fd = openat(fd, "sub", O_RDONLY | O_DIRECTORY);
+	CHECK(fd >= 0);
+	OK(mkdirat(fd, "x", 0755));
+	OK(unlinkat(fd, "x", AT_REMOVEDIR));
+	OK(close(fd));
+	OK(chdir("/"));
+
+	old = umask(077);
+	fd = open(p("masked"), O_WRONLY | O_CREAT, 0666);
+	OK(fstat(fd, &st));
+	CHECK((st.st_mode & 0777) == 0600);
+	OK(close(fd));
+	CHECK(umask(old) == 077);
+	OK(unlink(p("masked")));
+}
+
+static void test_dir(void)
+{
+	int seen_dot = 0, seen_dd = 0, seen_f1 = 0, seen_d = 0, n = 0, fd;
+	struct dirent *e, **list;
+	DIR *d;
+
+	d = opendir(dir);
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	CHECK(dirfd(d) >= 0);
+	while ((e = readdir(d))) {
+		n++;
+		seen_dot += !strcmp(e->d_name, ".");
+		seen_dd += !strcmp(e->d_name, "..");
+		seen_f1 += !strcmp(e->d_name, "f1") && e->d_type == DT_REG;
+		seen_d += !strcmp(e->d_name, "d") && e->d_type == DT_DIR;
+	}
+	CHECK(seen_dot == 1 && seen_dd == 1 && seen_f1 == 1 && seen_d == 1);
+	rewinddir(d);
+	CHECK(readdir(d) != NULL);
+	OK(closedir(d));
+	FAILS(opendir(p("nope")) ? 0 : -1, ENOENT);
+	FAILS(opendir(p("f1")) ? 0 : -1, ENOTDIR);
+	fd = open(p("d"), O_RDONLY | O_DIRECTORY);
+	d = fdopendir(fd);
+	CHECK(d != NULL);
+	for (n = 0; d && readdir(d); n++)
+		;
+	CHECK(n == 5);	/* . .. sub f1link sym */
+	if (d)
+		OK(closedir(d));
+	n = scandir(p("d"), &list, NULL, alphasort);
+	CHECK(n == 5 && !strcmp(list[0]->d_name, ".") &&
+	      !strcmp(list[4]->d_name, "sym"));
+	while (n-- > 0)
+		free(list[n]);
+	free(list);
+}
+
+static void test_stdio(void)
+{
+	char line[128];
+	FILE *f;
+	int i, fd;
+
+	f = fopen(p("nope/x"), "w");
+	CHECK(!f && errno == ENOENT);
+	f = fopen(p("text"), "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	CHECK(fileno(f) > 2);
+	for (i = 0; i < 100; i++)
+		fprintf(f, "line %d\n", i);
+	OK(fclose(f));
+	f = fopen(p("text"), "r");
+	CHECK(f != NULL);
+	for (i = 0; f && fgets(line, sizeof(line), f); i++)
+		;
+	CHECK(i == 100);
+	CHECK(f && fseek(f, 5, SEEK_SET) == 0 && fgets(line, sizeof(line), f) &&
+	      !strcmp(line, "0\n") && ftell(f) == 7);
+	if (f)
+		OK(fclose(f));
+	f = fopen(p("text"), "a+");
+	CHECK(f && fputs("end\n", f) >= 0);
+	if (f)
+		OK(fclose(f));
+	fd = open(p("text"), O_RDONLY);
+	f = fdopen(fd, "r");
+	CHECK(f && fseek(f, -4, SEEK_END) == 0 && fgets(line, 8, f) &&
+	      !strcmp(line, "end\n"));
+	if (f)
+		OK(fclose(f));
+	FAILS(fcntl(fd, F_GETFD), EBADF);	/* fclose closed it */
+	/* stdout redirected to an FS file inside the program */
+	fflush(stdout);
+	fd = dup(1);
+	CHECK(freopen(p("out"), "w", stdout) != NULL);
+	printf("to the image\n");
+	fflush(stdout);
+	CHECK(dup2(fd, 1) == 1);
+	OK(close(fd));
+	f = fopen(p("out"), "r");
+	CHECK(f && fgets(line, sizeof(line), f) &&
+	      !strcmp(line, "to the image\n"));
+	if (f)
+		fclose(f);
+}
+
+static void test_pipe_fork(void)
+{
+	char buf[32];
+	int fds[2], st, fd;
+	pid_t pid;
+
+	OK(pipe(fds));
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		if (write(fds[1], "through FS", 10) != 10)
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	CHECK(read(fds[0], buf, sizeof(buf)) == 10 && !memcmp(buf, "through FS", 10));
+	CHECK(read(fds[0], buf, sizeof(buf)) == 0);
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st));
+	OK(close(fds[0]));
+	FAILS(lseek(fds[1], 0, SEEK_SET), EBADF);
+
+	/* a child shares the parent's open file and offset */
+	fd = open(p("f1"), O_RDONLY);
+	pid = fork();
+	if (pid == 0)
+		_exit(lseek(fd, 2, SEEK_SET) == 2 ? 0 : 1);
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st));
+	CHECK(lseek(fd, 0, SEEK_CUR) == 2);
+	OK(close(fd));
+
+	/* exec keeps a descriptor without FD_CLOEXEC (the shell's way) */
+	fd = open(p("f1"), O_RDONLY);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fd, 0);
+		execl("/bin/sh", "sh", "-c", "read x; test \"$x\" = hel", (char *)0);
+		_exit(127);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st));
+	OK(close(fd));
+}
+
+static void make_keep(void)
+{
+	FILE *f = fopen(p("keep"), "w");
+	int i;
+
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	for (i = 0; i < 2000; i++)
+		fprintf(f, "keep %04d\n", i);
+	OK(fclose(f));
+}
+
+int main(int argc, char **argv)
+{
+	snprintf(dir, sizeof(dir), "%s", argc > 1 ? argv[1] : "/filetest");
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "filetest: mkdir %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	test_open_rw();
+	test_vec_fcntl();
+	test_paths();
+	test_cwd_umask();
+	test_dir();
+	test_stdio();
+	test_pipe_fork();
+	make_keep();
+	printf("filetest: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
