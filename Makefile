@@ -48,6 +48,8 @@ include kmod/build.mk
 -include devices/build.mk
 -include tests/build.mk
 -include tests/ipc/grants.mk
+-include tests/fsserver/build.mk
+-include tests/files/build.mk
 include tests/demo/build.mk
 include tests/bench/build.mk
 -include daemons/molfs/build.mk
