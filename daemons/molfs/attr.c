@@ -62,59 +62,45 @@ int mfs_stat(struct mfs *fs, const struct mfs_cred *cr, uint32_t dir,
 	return 0;
 }
 
-int mfs_chmod(struct mfs *fs, const struct mfs_cred *cr, uint32_t dir,
-	      const char *path, mode_t mode)
+/*
+ * The attribute rules, on an inode already found.  The path entry points
+ * (mfs_chmod, ...) walk to it first; the _ino ones (used by the FS
+ * server, whose lookups cross mount points) take its number.
+ */
+static int chmod_inode(struct mfs *fs, const struct mfs_cred *cr,
+		       struct mfs_inode *ip, mode_t mode)
 {
-	struct mfs_inode *ip;
-	int err;
-
-	err = mfs_walk(fs, cr, dir, path, 0, &ip);
-	if (err)
-		return err;
-	err = -EPERM;
 	if (!mfs_is_owner(cr, ip))
-		goto out;
-	err = -EROFS;
+		return -EPERM;
 	if (fs->rdonly)
-		goto out;
+		return -EROFS;
 	mode &= 07777;
 	if (cr->uid != 0 && cr->gid != ip->d.i_gid)
 		mode &= ~S_ISGID;
 	ip->d.i_mode = (ip->d.i_mode & S_IFMT) | mode;
 	ip->d.i_ctime = mfs_now(fs);
-	err = mfs_iupdate(fs, ip);
-out:
-	mfs_iput(fs, ip);
-	return err;
+	return mfs_iupdate(fs, ip);
 }
 
-int mfs_chown(struct mfs *fs, const struct mfs_cred *cr, uint32_t dir,
-	      const char *path, uint32_t uid, uint32_t gid, int flags)
+static int chown_inode(struct mfs *fs, const struct mfs_cred *cr,
+		       struct mfs_inode *ip, uint32_t uid, uint32_t gid)
 {
-	struct mfs_inode *ip;
 	uint16_t mode;
-	int err;
 
-	err = mfs_walk(fs, cr, dir, path, walk_flags(flags), &ip);
-	if (err)
-		return err;
-	err = -EPERM;
 	if (cr->uid != 0) {
 		/* only the owner, keeping the uid, giving its own gid */
 		if (uid != (uint32_t)-1 &&
 		    (cr->uid != ip->d.i_uid || uid != ip->d.i_uid))
-			goto out;
+			return -EPERM;
 		if (gid != (uint32_t)-1 && (cr->uid != ip->d.i_uid ||
 		    (gid != cr->gid && gid != ip->d.i_gid)))
-			goto out;
+			return -EPERM;
 	}
-	err = -EINVAL;
 	if ((uid != (uint32_t)-1 && uid > UINT16_MAX) ||
 	    (gid != (uint32_t)-1 && gid > UINT16_MAX))
-		goto out;
-	err = -EROFS;
+		return -EINVAL;
 	if (fs->rdonly)
-		goto out;
+		return -EROFS;
 	if (uid != (uint32_t)-1)
 		ip->d.i_uid = uid;
 	if (gid != (uint32_t)-1)
@@ -127,58 +113,115 @@ int mfs_chown(struct mfs *fs, const struct mfs_cred *cr, uint32_t dir,
 		ip->d.i_mode = mode;
 	}
 	ip->d.i_ctime = mfs_now(fs);
-	err = mfs_iupdate(fs, ip);
-out:
-	mfs_iput(fs, ip);
+	return mfs_iupdate(fs, ip);
+}
+
+static int utimes_inode(struct mfs *fs, const struct mfs_cred *cr,
+			struct mfs_inode *ip, const uint32_t *times,
+			int omit)
+{
+	uint32_t t;
+	int err;
+
+	if (!mfs_is_owner(cr, ip)) {
+		err = times ? -EPERM : mfs_permission(cr, ip, W_OK);
+		if (err)
+			return err;
+	}
+	if (fs->rdonly)
+		return -EROFS;
+	t = mfs_now(fs);
+	if (!(omit & MFS_UT_OMIT_ATIME))
+		ip->d.i_atime = times ? times[0] : t;
+	if (!(omit & MFS_UT_OMIT_MTIME))
+		ip->d.i_mtime = times ? times[1] : t;
+	ip->d.i_ctime = t;
+	return mfs_iupdate(fs, ip);
+}
+
+static int access_inode(struct mfs *fs, const struct mfs_cred *cr,
+			struct mfs_inode *ip, int amode)
+{
+	int err = mfs_permission(cr, ip, amode);
+
+	if (!err && (amode & W_OK) && fs->rdonly &&
+	    (S_ISREG(ip->d.i_mode) || S_ISDIR(ip->d.i_mode) ||
+	     S_ISLNK(ip->d.i_mode)))
+		err = -EROFS;
 	return err;
+}
+
+/* Walk to @path (@wflags) or fetch @ino (@path NULL), then apply @op. */
+#define MFS_ATTR_ENTRY(fs, cr, dir, path, wflags, ino, call)		\
+({									\
+	struct mfs_inode *ip;						\
+	int __err = (path) ? mfs_walk(fs, cr, dir, path, wflags, &ip) :\
+			     mfs_iget(fs, ino, &ip);			\
+	if (!__err) {							\
+		__err = (call);						\
+		mfs_iput(fs, ip);					\
+	}								\
+	__err;								\
+})
+
+int mfs_chmod(struct mfs *fs, const struct mfs_cred *cr, uint32_t dir,
+	      const char *path, mode_t mode)
+{
+	return MFS_ATTR_ENTRY(fs, cr, dir, path, 0, 0,
+			      chmod_inode(fs, cr, ip, mode));
+}
+
+int mfs_chmod_ino(struct mfs *fs, const struct mfs_cred *cr, uint32_t ino,
+		  mode_t mode)
+{
+	return MFS_ATTR_ENTRY(fs, cr, 0, NULL, 0, ino,
+			      chmod_inode(fs, cr, ip, mode));
+}
+
+int mfs_chown(struct mfs *fs, const struct mfs_cred *cr, uint32_t dir,
+	      const char *path, uint32_t uid, uint32_t gid, int flags)
+{
+	return MFS_ATTR_ENTRY(fs, cr, dir, path, walk_flags(flags), 0,
+			      chown_inode(fs, cr, ip, uid, gid));
+}
+
+int mfs_chown_ino(struct mfs *fs, const struct mfs_cred *cr, uint32_t ino,
+		  uint32_t uid, uint32_t gid)
+{
+	return MFS_ATTR_ENTRY(fs, cr, 0, NULL, 0, ino,
+			      chown_inode(fs, cr, ip, uid, gid));
 }
 
 int mfs_utimes(struct mfs *fs, const struct mfs_cred *cr, uint32_t dir,
 	       const char *path, const uint32_t *times, int flags)
 {
-	struct mfs_inode *ip;
-	uint32_t t;
-	int err;
+	return MFS_ATTR_ENTRY(fs, cr, dir, path, walk_flags(flags), 0,
+			      utimes_inode(fs, cr, ip, times, 0));
+}
 
-	err = mfs_walk(fs, cr, dir, path, walk_flags(flags), &ip);
-	if (err)
-		return err;
-	if (!mfs_is_owner(cr, ip)) {
-		err = times ? -EPERM : mfs_permission(cr, ip, W_OK);
-		if (err)
-			goto out;
-	}
-	err = -EROFS;
-	if (fs->rdonly)
-		goto out;
-	t = mfs_now(fs);
-	ip->d.i_atime = times ? times[0] : t;
-	ip->d.i_mtime = times ? times[1] : t;
-	ip->d.i_ctime = t;
-	err = mfs_iupdate(fs, ip);
-out:
-	mfs_iput(fs, ip);
-	return err;
+int mfs_utimes_ino(struct mfs *fs, const struct mfs_cred *cr, uint32_t ino,
+		   const uint32_t *times, int omit)
+{
+	return MFS_ATTR_ENTRY(fs, cr, 0, NULL, 0, ino,
+			      utimes_inode(fs, cr, ip, times, omit));
 }
 
 int mfs_access(struct mfs *fs, const struct mfs_cred *cr, uint32_t dir,
 	       const char *path, int amode)
 {
-	struct mfs_inode *ip;
-	int err;
-
 	if (amode & ~(R_OK | W_OK | X_OK))
 		return -EINVAL;
-	err = mfs_walk(fs, cr, dir, path, 0, &ip);
-	if (err)
-		return err;
-	err = mfs_permission(cr, ip, amode);
-	if (!err && (amode & W_OK) && fs->rdonly &&
-	    (S_ISREG(ip->d.i_mode) || S_ISDIR(ip->d.i_mode) ||
-	     S_ISLNK(ip->d.i_mode)))
-		err = -EROFS;
-	mfs_iput(fs, ip);
-	return err;
+	return MFS_ATTR_ENTRY(fs, cr, dir, path, 0, 0,
+			      access_inode(fs, cr, ip, amode));
+}
+
+int mfs_access_ino(struct mfs *fs, const struct mfs_cred *cr, uint32_t ino,
+		   int amode)
+{
+	if (amode & ~(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	return MFS_ATTR_ENTRY(fs, cr, 0, NULL, 0, ino,
+			      access_inode(fs, cr, ip, amode));
 }
 
 ssize_t mfs_readlink(struct mfs *fs, const struct mfs_cred *cr, uint32_t dir,

@@ -160,6 +160,17 @@ int mfs_ftruncate(struct mfs *fs, uint32_t ino, int64_t len)
 	return err;
 }
 
+/* truncate(2) of an inode found by name: Linux's checks, in its order. */
+static int truncate_checked(struct mfs *fs, const struct mfs_cred *cr,
+			    struct mfs_inode *ip, int64_t len)
+{
+	/* EISDIR, EINVAL, EROFS, then EACCES */
+	int err = mfs_isdir(ip) ? -EISDIR : !S_ISREG(ip->d.i_mode) ? -EINVAL :
+		  fs->rdonly ? -EROFS : mfs_permission(cr, ip, W_OK);
+
+	return err ? err : truncate_inode(fs, ip, len);
+}
+
 int mfs_truncate(struct mfs *fs, const struct mfs_cred *cr, uint32_t dir,
 		 const char *path, int64_t len)
 {
@@ -171,13 +182,23 @@ int mfs_truncate(struct mfs *fs, const struct mfs_cred *cr, uint32_t dir,
 	err = mfs_walk(fs, cr, dir, path, 0, &ip);
 	if (err)
 		return err;
-	/* Linux's order: EISDIR, EINVAL, EROFS, then EACCES */
-	err = mfs_isdir(ip) ? -EISDIR : !S_ISREG(ip->d.i_mode) ? -EINVAL :
-	      fs->rdonly ? -EROFS : mfs_permission(cr, ip, W_OK);
+	err = truncate_checked(fs, cr, ip, len);
+	mfs_iput(fs, ip);
+	return err;
+}
+
+int mfs_truncate_ino(struct mfs *fs, const struct mfs_cred *cr, uint32_t ino,
+		     int64_t len)
+{
+	struct mfs_inode *ip;
+	int err;
+
+	if (len < 0)
+		return -EINVAL;
+	err = mfs_iget(fs, ino, &ip);
 	if (err)
-		goto out;
-	err = truncate_inode(fs, ip, len);
-out:
+		return err;
+	err = truncate_checked(fs, cr, ip, len);
 	mfs_iput(fs, ip);
 	return err;
 }

@@ -131,6 +131,8 @@ ssize_t mfs_append(struct mfs *fs, const struct mfs_cred *cr, uint32_t ino,
 int mfs_ftruncate(struct mfs *fs, uint32_t ino, int64_t len);
 int mfs_truncate(struct mfs *fs, const struct mfs_cred *cr, uint32_t dir,
 		 const char *path, int64_t len);
+int mfs_truncate_ino(struct mfs *fs, const struct mfs_cred *cr, uint32_t ino,
+		     int64_t len);
 
 int mfs_fstat(struct mfs *fs, uint32_t ino, struct mfs_stat *st);
 int mfs_stat(struct mfs *fs, const struct mfs_cred *cr, uint32_t dir,
@@ -174,5 +176,21 @@ int mfs_utimes(struct mfs *fs, const struct mfs_cred *cr, uint32_t dir,
 /* amode: R_OK | W_OK | X_OK or F_OK, checked with cr as access(2). */
 int mfs_access(struct mfs *fs, const struct mfs_cred *cr, uint32_t dir,
 	       const char *path, int amode);
+
+/*
+ * The same by inode number, for a caller that found the inode itself
+ * (the FS server: its lookups cross mount points).  mfs_utimes_ino's
+ * @omit (MFS_UT_OMIT_*) leaves a time as it is (UTIME_OMIT).
+ */
+#define MFS_UT_OMIT_ATIME	1
+#define MFS_UT_OMIT_MTIME	2
+int mfs_chmod_ino(struct mfs *fs, const struct mfs_cred *cr, uint32_t ino,
+		  mode_t mode);
+int mfs_chown_ino(struct mfs *fs, const struct mfs_cred *cr, uint32_t ino,
+		  uint32_t uid, uint32_t gid);
+int mfs_utimes_ino(struct mfs *fs, const struct mfs_cred *cr, uint32_t ino,
+		   const uint32_t *times, int omit);
+int mfs_access_ino(struct mfs *fs, const struct mfs_cred *cr, uint32_t ino,
+		   int amode);
 
 #endif /* MFS_H */

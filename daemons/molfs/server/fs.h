@@ -162,13 +162,6 @@ int do_statvfs(struct fproc *fp, struct mol_message *m);
 int do_fstatvfs(struct fproc *fp, struct mol_message *m);
 
 /* iops.c: attribute changes on an inode (the core's are path based) */
-int iop_chmod(struct vnode vn, const struct mfs_cred *cr, mode_t mode);
-int iop_chown(struct vnode vn, const struct mfs_cred *cr, uint32_t uid,
-	      uint32_t gid);
-int iop_utimes(struct vnode vn, const struct mfs_cred *cr,
-	       const uint32_t *times, bool omit_a, bool omit_m);
-int iop_access(struct vnode vn, const struct mfs_cred *cr, int amode);
-int iop_truncate(struct vnode vn, const struct mfs_cred *cr, int64_t len);
 int iop_may_open(struct vnode vn, const struct mfs_cred *cr,
 		 unsigned int flags);
 int iop_lookup_name(struct vnode dir, uint32_t ino, char *name,

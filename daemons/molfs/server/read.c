@@ -196,7 +196,7 @@ int do_truncate(struct fproc *fp, struct mol_message *m)
 	err = resolve(fp, b->dirfd, b->path_grant, b->path_len, 0, true, &vn);
 	if (err)
 		return err;
-	return iop_truncate(vn, &fp->cr, b->length);
+	return mfs_truncate_ino(vn.m->fs, &fp->cr, vn.ino, b->length);
 }
 
 int do_ftruncate(struct fproc *fp, struct mol_message *m)

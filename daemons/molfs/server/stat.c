@@ -104,7 +104,7 @@ int do_access(struct fproc *fp, struct mol_message *m)
 		      !(b->flags & MOL_AT_SYMLINK_NOFOLLOW), &vn);
 	if (err)
 		return err;
-	return iop_access(vn, &fp->cr, (int)b->mode);
+	return mfs_access_ino(vn.m->fs, &fp->cr, vn.ino, (int)b->mode);
 }
 
 int do_chmod(struct fproc *fp, struct mol_message *m)
@@ -120,7 +120,7 @@ int do_chmod(struct fproc *fp, struct mol_message *m)
 	err = resolve(fp, b->dirfd, b->path_grant, b->path_len, 0, true, &vn);
 	if (err)
 		return err;
-	return iop_chmod(vn, &fp->cr, b->mode);
+	return mfs_chmod_ino(vn.m->fs, &fp->cr, vn.ino, b->mode);
 }
 
 static int fd_vnode(struct fproc *fp, int fd, struct vnode *vn)
@@ -144,7 +144,7 @@ int do_fchmod(struct fproc *fp, struct mol_message *m)
 	err = fd_vnode(fp, b->fd, &vn);
 	if (err)
 		return err;
-	return iop_chmod(vn, &fp->cr, (mode_t)b->arg);
+	return mfs_chmod_ino(vn.m->fs, &fp->cr, vn.ino, (mode_t)b->arg);
 }
 
 /* FS_CHOWN and FS_FCHOWN */
@@ -165,7 +165,7 @@ int do_chown(struct fproc *fp, struct mol_message *m)
 	}
 	if (err)
 		return err;
-	return iop_chown(vn, &fp->cr, b->uid, b->gid);
+	return mfs_chown_ino(vn.m->fs, &fp->cr, vn.ino, b->uid, b->gid);
 }
 
 static uint32_t clamp_time(int64_t t)
@@ -191,7 +191,7 @@ int do_utimens(struct fproc *fp, struct mol_message *m)
 	bool now_m = b->mtime_nsec == MOL_UTIME_NOW;
 	uint32_t times[2];
 	struct vnode vn;
-	int err;
+	int err, omit;
 
 	if (b->flags & ~MOL_AT_SYMLINK_NOFOLLOW)
 		return -EINVAL;
@@ -209,12 +209,14 @@ int do_utimens(struct fproc *fp, struct mol_message *m)
 		return err;
 	if (omit_a && omit_m)
 		return 0;
+	omit = (omit_a ? MFS_UT_OMIT_ATIME : 0) |
+	       (omit_m ? MFS_UT_OMIT_MTIME : 0);
 	if ((now_a || omit_a) && (now_m || omit_m))
-		return iop_utimes(vn, &fp->cr, NULL, omit_a, omit_m);
+		return mfs_utimes_ino(vn.m->fs, &fp->cr, vn.ino, NULL, omit);
 	/* explicit times: the current time for the NOW one */
 	times[0] = now_a ? (uint32_t)time(NULL) : clamp_time(b->atime_sec);
 	times[1] = now_m ? (uint32_t)time(NULL) : clamp_time(b->mtime_sec);
-	return iop_utimes(vn, &fp->cr, times, omit_a, omit_m);
+	return mfs_utimes_ino(vn.m->fs, &fp->cr, vn.ino, times, omit);
 }
 
 static int set_cwd(struct fproc *fp, struct vnode vn)
@@ -227,7 +229,7 @@ static int set_cwd(struct fproc *fp, struct vnode vn)
 		return err;
 	if (!S_ISDIR(st.mode))
 		return -ENOTDIR;
-	err = iop_access(vn, &fp->cr, X_OK);
+	err = mfs_access_ino(vn.m->fs, &fp->cr, vn.ino, X_OK);
 	if (err)
 		return err;
 	vn_get(vn);
