@@ -95,7 +95,7 @@ static int config_set(struct ctl_config *c, const char *sec, const char *k,
 		}
 	} else if (!strcmp(sec, "disks")) {
 		if (!strcmp(k, "root") || !strcmp(k, "disk")) {
-			*why = "an image path (< 256 chars), at most 16 disks";
+			*why = "IMAGE[:/MOUNTPOINT] (< 256 chars), at most 16 disks";
 			if (!*v || c->nr_disks == MOLCTL_MAX_DISKS)
 				return -1;
 			if (!strcmp(k, "root")) {
@@ -108,6 +108,13 @@ static int config_set(struct ctl_config *c, const char *sec, const char *k,
 			}
 			return set_str(c->disk[c->nr_disks++],
 				       sizeof(c->disk[0]), v);
+		}
+		if (!strcmp(k, "driver")) {
+			*why = "yes or no";
+			if (strcmp(v, "yes") && strcmp(v, "no"))
+				return -1;
+			c->no_disk_driver = !strcmp(v, "no");
+			return 0;
 		}
 		if (!strcmp(k, "host_programs")) {
 			*why = "yes or no";

@@ -22,10 +22,15 @@ struct ctl_config {
 	char clock[256], pm[256], init[256];
 	int no_pm;
 	int no_container;
-	/* [disks]: disk[0] is the root file system (molfs) */
+	/*
+	 * [disks]: IMAGE[:/MOUNTPOINT] each; disk[0] is the root file
+	 * system (molfs), all are minors of the disk driver unless
+	 * no_disk_driver
+	 */
 	char disk[MOLCTL_MAX_DISKS][256];
 	unsigned int nr_disks;
 	int no_host_programs;
+	int no_disk_driver;
 };
 
 /* The state file, /run/mol/<name>/state. */

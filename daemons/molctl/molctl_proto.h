@@ -230,4 +230,23 @@ static inline int molctl_listen(const char *path)
 	return fd;
 }
 
+/*
+ * A disk argument, IMAGE[:MOUNTPOINT] (molctl up --disk, [disks] disk =,
+ * molsystem --disk): split at the last ':' when what follows it is
+ * empty or starts with '/' (so "a:b.img" is an image, "a:/b.img:" the
+ * image "a:/b.img" without mount point).  Returns the length of IMAGE;
+ * *mnt is the mount point inside @arg ("" for none).
+ */
+static inline size_t molctl_disk_split(const char *arg, const char **mnt)
+{
+	const char *c = strrchr(arg, ':');
+
+	if (c && (!c[1] || c[1] == '/')) {
+		*mnt = c + 1;
+		return c - arg;
+	}
+	*mnt = arg + strlen(arg);
+	return strlen(arg);
+}
+
 #endif /* MOLCTL_PROTO_H */

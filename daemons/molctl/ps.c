@@ -127,6 +127,7 @@ static const char *ep_name(int ep, char *buf, size_t size)
 	case MOL_KERNEL: return "KERNEL";
 	case MOL_PM: return "PM";
 	case MOL_FS: return "FS";
+	case MOL_DISK: return "DISK";
 	case MOL_INIT: return "INIT";
 	}
 	snprintf(buf, size, "%d", ep);

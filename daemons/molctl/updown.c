@@ -3,8 +3,8 @@
  * updown.c - `molctl up` and `molctl down`.
  *
  * up:   IPC transport (module or a molkernel of our own), then molsystem
- *       (which starts clock, PM and init), then wait for init.sock,
- *       then the state file.
+ *       (which starts clock, PM, with disks moldisk and molfs, and init),
+ *       then wait for init.sock, then the state file.
  * down: the same in reverse: molsystem shuts the instance down, then
  *       molkernel or the module, then the run directory goes.
  */
@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,13 +317,58 @@ static void up_usage(FILE *f)
 	fprintf(f,
 "Usage: molctl [--instance NAME] up [--transport kmod|udp|unix]\n"
 "       [--config FILE] [--kernel-addr ADDR] [--nr-procs N] [--hz N]\n"
-"       [--disk IMAGE]... [--no-host-programs]\n"
+"       [--disk IMAGE[:/MOUNTPOINT]]... [--no-disk-driver]\n"
+"       [--no-host-programs]\n"
 "Default transport: kmod if /dev/molipc exists, else unix.\n"
-"--disk: a MINIX v3 image (molctl mkimage); the first is the root file\n"
-"system, served by molfs; programs then see the MINIX tree.  Repeatable.\n"
+"--disk: a MINIX v3 image (molctl mkimage); repeatable.  The images are\n"
+"the minors 0, 1, ... of the disk driver moldisk; the first is the root\n"
+"file system, served by molfs over the driver; programs then see the\n"
+"MINIX tree.  IMAGE:/MOUNTPOINT mounts a further image there (created\n"
+"if missing); without a mount point it stays an unmounted minor.\n"
+"--no-disk-driver: no moldisk; molfs opens the root image itself.\n"
 "--no-host-programs: no fallback to the host's /bin, /usr, /lib, ...\n"
 "(until the host pass-through mounts exist).\n"
 "Options override the config file (see Documentation/admin-guide.md).\n");
+}
+
+/*
+ * Disk @d of the configuration, IMAGE[:/MOUNTPOINT]: the root (d = 0)
+ * has no mount point, the others any but "/".  Without @out only that
+ * is checked; with it, the image must exist and be readable and
+ * writable, and @out (PATH_MAX bytes) gets the argument for molsystem,
+ * with the image's absolute path.  0, or molctl's exit status.
+ */
+static int disk_arg(const char *arg, unsigned int d, char *out)
+{
+	char image[256], abs[PATH_MAX];
+	const char *mnt;
+	size_t len;
+
+	len = molctl_disk_split(arg, &mnt);
+	if (!len || (*mnt && (!d || !strcmp(mnt, "/")))) {
+		ctl_err("up: bad disk '%s': %s", arg, !len ? "no image" :
+			!d ? "the root disk has no mount point" :
+			"cannot mount on /");
+		return 2;
+	}
+	if (!out)
+		return 0;
+	snprintf(image, sizeof(image), "%.*s", (int)len, arg);
+	if (!realpath(image, abs)) {
+		ctl_err("up: disk image %s: %s", image, strerror(errno));
+		return 1;
+	}
+	if (access(abs, R_OK | W_OK)) {
+		ctl_err("up: disk image %s: %s", abs, strerror(errno));
+		return 1;
+	}
+	/* ":" also when the path itself has one, so that it splits back */
+	if (snprintf(out, PATH_MAX, "%s%s%s", abs,
+		     *mnt || strchr(abs, ':') ? ":" : "", mnt) >= PATH_MAX) {
+		ctl_err("up: disk '%s': path too long", arg);
+		return 2;
+	}
+	return 0;
 }
 
 int cmd_up(int argc, char **argv)
@@ -335,12 +381,13 @@ int cmd_up(int argc, char **argv)
 		{ "hz", required_argument, NULL, 'z' },
 		{ "disk", required_argument, NULL, 'D' },
 		{ "no-host-programs", no_argument, NULL, 'H' },
+		{ "no-disk-driver", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	char *disk_opt[MOLCTL_MAX_DISKS], disk_abs[MOLCTL_MAX_DISKS][4096];
 	unsigned int nr_disk_opt = 0, d;
-	int no_host = 0;
+	int no_host = 0, no_driver = 0;
 	char *t_opt = NULL, *k_opt = NULL, *n_opt = NULL, *z_opt = NULL;
 	char *sys_argv[24 + 2 * MOLCTL_MAX_DISKS], sysbin[300], pidf[300], log[300], nbuf[16],
 	     hzbuf[16], base[256], *slash;
@@ -370,6 +417,7 @@ int cmd_up(int argc, char **argv)
 			disk_opt[nr_disk_opt++] = optarg;
 			break;
 		case 'H': no_host = 1; break;
+		case 'R': no_driver = 1; break;
 		case 'h': up_usage(stdout); return 0;
 		default: up_usage(stderr); return 2;
 		}
@@ -430,17 +478,17 @@ int cmd_up(int argc, char **argv)
 	}
 	if (no_host)
 		cfg.no_host_programs = 1;
+	if (no_driver)
+		cfg.no_disk_driver = 1;
 	for (d = 0; d < cfg.nr_disks; d++) {
-		if (!realpath(cfg.disk[d], disk_abs[d])) {
-			ctl_err("up: disk image %s: %s", cfg.disk[d],
-				strerror(errno));
-			return 1;
-		}
-		if (access(disk_abs[d], R_OK | W_OK)) {
-			ctl_err("up: disk image %s: %s", disk_abs[d],
-				strerror(errno));
-			return 1;
-		}
+		ret = disk_arg(cfg.disk[d], d, NULL);
+		if (ret)
+			return ret;
+	}
+	for (d = 0; d < cfg.nr_disks; d++) {
+		ret = disk_arg(cfg.disk[d], d, disk_abs[d]);
+		if (ret)
+			return ret;
 	}
 	if (!*cfg.transport)
 		strcpy(cfg.transport, access(MOLIPC_DEVICE, F_OK) == 0 ?
@@ -536,6 +584,8 @@ int cmd_up(int argc, char **argv)
 	}
 	if (cfg.nr_disks && cfg.no_host_programs)
 		sys_argv[n++] = "--no-host-programs";
+	if (cfg.nr_disks && cfg.no_disk_driver)
+		sys_argv[n++] = "--no-disk-driver";
 	sys_argv[n] = NULL;
 	if (access(sysbin, X_OK)) {
 		ctl_err("%s: %s (not built?)", sysbin, strerror(errno));

@@ -3,10 +3,10 @@
  * molsystem - the MoL system task.
  *
  * Creates an instance (and so becomes its MOL_SYSTEM), starts the boot
- * processes in dependency order (clock task, PM, with disks the file
- * server molfs, init), each registered
- * for its slot before it may run, then serves kernel calls from the
- * servers: message in, reply out (call.c).  Death notices from
+ * processes in dependency order (clock task, PM, with disks the disk
+ * driver moldisk and the file server molfs over it, init), each
+ * registered for its slot before it may run, then serves kernel calls
+ * from the servers: message in, reply out (call.c).  Death notices from
  * MOL_KERNEL are queued for PM, which is only ever notified.  molctl
  * talks to it over system.sock (ctl.c).  See
  * Documentation/architecture.md.
@@ -35,6 +35,7 @@
 #define SYS_DEAD_CAP		1024
 #define SYS_FS_GRACE_MS		5000	/* molfs syncs before it exits */
 #define SYS_MAX_DISKS		16
+#define SYS_MOUNT_MODE		0755	/* mount points molsystem creates */
 
 extern char **environ;
 
@@ -44,9 +45,11 @@ static struct {
 	const char *name;
 	const char *pidfile;
 	const char *log;
-	const char *clock, *pm, *init, *libmol, *fs;
+	const char *clock, *pm, *init, *libmol, *fs, *disk_driver;
 	const char *disks[SYS_MAX_DISKS];	/* [0]: the root image */
+	const char *mnts[SYS_MAX_DISKS];	/* mount points, or NULL */
 	unsigned int nr_disks;
+	int no_disk_driver;
 	unsigned int nr_procs;
 	int daemon;
 	int no_pm;
@@ -55,7 +58,7 @@ static struct {
 } opt = { .name = "default" };
 
 /* Boot processes molsystem started, in start order. */
-enum { BOOT_CLOCK, BOOT_PM, BOOT_FS, BOOT_INIT, BOOT_NR };
+enum { BOOT_CLOCK, BOOT_PM, BOOT_DISK, BOOT_FS, BOOT_INIT, BOOT_NR };
 static pid_t boot_pid[BOOT_NR];
 
 void sys_log(const char *fmt, ...)
@@ -108,18 +111,20 @@ static void sys_priv_server(struct molipc_priv *priv)
 }
 
 /*
- * sendrec to the clock task, bounded: the clock never sends to SYSTEM,
- * so it always answers at once unless it is dead.
+ * sendrec @m to @ep, bounded by @ms.  Only for the clock task, the disk
+ * driver and the file server, which never send to SYSTEM (no cycle):
+ * they answer unless dead or not serving yet.  MOL_OK and the reply in
+ * @m, or the IPC error.
  */
-int sys_clock_call(struct mol_message *m)
+static int call_bounded(int ep, struct mol_message *m, unsigned int ms)
 {
 	struct molipc_ipc req;
 	int ret;
 
 	memset(&req, 0, sizeof(req));
-	req.endpoint = MOL_CLOCK;
+	req.endpoint = ep;
 	req.flags = MOLIPC_IPC_TIMEOUT;
-	req.timeout_ns = 1000 * 1000 * 1000ULL;
+	req.timeout_ns = ms * 1000000ULL;
 	req.msg = *m;
 	for (;;) {
 		ret = mol_ipc(&sys.mol, MOLIPC_OP_SENDREC, &req);
@@ -129,12 +134,20 @@ int sys_clock_call(struct mol_message *m)
 			continue;
 		req.flags |= MOLIPC_IPC_RESUME;
 	}
-	if (ret < 0) {
-		sys_log("clock call %d: %s", m->m_type, mol_strerror(ret));
+	if (ret < 0)
 		return ret;
-	}
 	*m = req.msg;
 	return MOL_OK;
+}
+
+/* sendrec to the clock task, bounded (the clock never sends to SYSTEM). */
+int sys_clock_call(struct mol_message *m)
+{
+	int ret = call_bounded(MOL_CLOCK, m, 1000);
+
+	if (ret < 0)
+		sys_log("clock call %d: %s", m->m_type, mol_strerror(ret));
+	return ret;
 }
 
 static void on_signal(int sig)
@@ -325,45 +338,171 @@ static pid_t spawn(const char *name, const char *path, char *const argv[],
 }
 
 /*
- * Wait until the file server answers a request (it has mounted its
- * images and entered its loop): FS_SYNC from MOL_SYSTEM, bounded.
+ * The disk driver: moldisk IMAGE..., a server on MOL_DISK (no kernel
+ * calls), minor N the N-th image.  Booted when it answers BDEV_INFO of
+ * minor 0, the root disk.
  */
-static int fs_answers(void)
+static int boot_disk(const struct molipc_priv *srv)
 {
-	struct molipc_ipc req;
+	struct mol_bdev_info *info;
+	char *argv[SYS_MAX_DISKS + 2];
+	struct mol_message m;
+	unsigned int d;
 	int ret;
 
-	memset(&req, 0, sizeof(req));
-	req.endpoint = MOL_FS;
-	req.flags = MOLIPC_IPC_TIMEOUT;
-	req.timeout_ns = SYS_BIND_WAIT_MS * 1000000ULL;
-	req.msg.m_type = FS_SYNC;
-	for (;;) {
-		ret = mol_ipc(&sys.mol, MOLIPC_OP_SENDREC, &req);
-		if (ret != MOL_EREPLYPENDING && ret != MOL_EINTR)
-			break;
-		if (ret == MOL_EINTR && !(req.flags & MOLIPC_IPC_RESUME))
-			continue;
-		req.flags |= MOLIPC_IPC_RESUME;
+	argv[0] = "moldisk";
+	for (d = 0; d < opt.nr_disks; d++)
+		argv[d + 1] = (char *)opt.disks[d];
+	argv[d + 1] = NULL;
+	boot_pid[BOOT_DISK] = spawn("moldisk", opt.disk_driver, argv,
+				    MOL_DISK, srv, SK_SERVER, 0, 0);
+	if (boot_pid[BOOT_DISK] < 0)
+		return -1;
+
+	memset(&m, 0, sizeof(m));
+	m.m_type = BDEV_INFO;
+	info = MOL_BODY(&m, struct mol_bdev_info);
+	info->minor = 0;
+	ret = call_bounded(MOL_DISK, &m, SYS_BIND_WAIT_MS);
+	if (ret < 0) {
+		sys_log("moldisk does not answer: %s", mol_strerror(ret));
+		return -1;
 	}
-	if (ret == MOL_OK)
-		ret = req.msg.m_type;
-	if (ret < 0)
-		sys_log("fs does not answer: %s", mol_strerror(ret));
-	return ret < 0 ? -1 : 0;
+	if (m.m_type < 0) {
+		sys_log("moldisk: BDEV_INFO of minor 0: %s",
+			strerror(-m.m_type));
+		return -1;
+	}
+	for (d = 0; d < opt.nr_disks; d++)
+		sys_log("moldisk: minor %u is %s%s%s", d, opt.disks[d],
+			!d ? " (root)" : opt.mnts[d] ? ", mounted on " : "",
+			opt.mnts[d] ?: "");
+	sys_log("moldisk: minor 0: %llu bytes",
+		(unsigned long long)info->size);
+	return 0;
 }
 
-/* The file server: molfs ROOT-IMAGE, as a server on MOL_FS. */
+/*
+ * A path call to FS from MOL_SYSTEM (a boot process: uid 0, cwd /):
+ * @call with struct mol_fs_path, the path granted to FS.  FS's result
+ * (-errno on failure), -EIO if FS cannot be reached.
+ */
+static int fs_path_call(int call, const char *path, unsigned int mode)
+{
+	struct mol_fs_path *b;
+	struct mol_message m;
+	int id, ret;
+
+	id = mol_grant_create(&sys.mol, MOL_FS, path, strlen(path),
+			      MOL_GRANT_READ);
+	if (id < 0)
+		return -ENOMEM;
+	memset(&m, 0, sizeof(m));
+	m.m_type = call;
+	b = MOL_BODY(&m, struct mol_fs_path);
+	b->dirfd = MOL_AT_FDCWD;
+	b->path_grant = id;
+	b->path_len = strlen(path);
+	b->mode = mode;
+	ret = call_bounded(MOL_FS, &m, SYS_BIND_WAIT_MS);
+	mol_grant_revoke(&sys.mol, id);
+	return ret < 0 ? -EIO : m.m_type;
+}
+
+/*
+ * Mount @image on @target (FS_MOUNT), creating the directories of
+ * @target that are missing (as mkdir -p, mode 0755).  0 or -errno.
+ */
+static int fs_mount(const char *image, const char *target)
+{
+	char dir[MOL_FS_PATH_MAX];
+	struct mol_fs_mount *b;
+	struct mol_message m;
+	int src, dst, ret;
+	const char *p;
+
+	if (strlen(target) >= sizeof(dir))
+		return -ENAMETOOLONG;
+	for (p = target + 1; ; p++) {
+		p = strchrnul(p, '/');
+		if (p - target > 1 && p[-1] != '/') {
+			memcpy(dir, target, p - target);
+			dir[p - target] = '\0';
+			ret = fs_path_call(FS_MKDIR, dir, SYS_MOUNT_MODE);
+			if (ret < 0 && ret != -EEXIST)
+				return ret;
+		}
+		if (!*p)
+			break;
+	}
+
+	src = mol_grant_create(&sys.mol, MOL_FS, image, strlen(image),
+			       MOL_GRANT_READ);
+	dst = mol_grant_create(&sys.mol, MOL_FS, target, strlen(target),
+			       MOL_GRANT_READ);
+	ret = -ENOMEM;
+	if (src < 0 || dst < 0)
+		goto out;
+	memset(&m, 0, sizeof(m));
+	m.m_type = FS_MOUNT;
+	b = MOL_BODY(&m, struct mol_fs_mount);
+	b->source_grant = src;
+	b->source_len = strlen(image);
+	b->target_grant = dst;
+	b->target_len = strlen(target);
+	ret = call_bounded(MOL_FS, &m, SYS_BIND_WAIT_MS);
+	ret = ret < 0 ? -EIO : m.m_type;
+out:
+	if (dst >= 0)
+		mol_grant_revoke(&sys.mol, dst);
+	if (src >= 0)
+		mol_grant_revoke(&sys.mol, src);
+	return ret;
+}
+
+/*
+ * The file server on MOL_FS: molfs --disk 0 (the root is minor 0 of the
+ * disk driver), or molfs ROOT-IMAGE without the driver.  Booted when it
+ * answers FS_SYNC (it has mounted the root and entered its loop); then
+ * the images with a mount point are mounted.
+ */
 static int boot_fs(const struct molipc_priv *srv)
 {
-	char *fs_argv[] = { "molfs", (char *)opt.disks[0], NULL };
+	char *fs_argv[] = { "molfs", (char *)opt.disks[0], NULL, NULL };
+	struct mol_message m;
+	unsigned int d;
+	int ret;
 
+	if (!opt.no_disk_driver) {
+		fs_argv[1] = "--disk";
+		fs_argv[2] = "0";
+	}
 	boot_pid[BOOT_FS] = spawn("fs", opt.fs, fs_argv, MOL_FS, srv,
 				  SK_SERVER, SYS_CALL_BIT(SYS_GETINFO) |
 				  SYS_CALL_BIT(SYS_SETALARM), 0);
 	if (boot_pid[BOOT_FS] < 0)
 		return -1;
-	return fs_answers();
+
+	memset(&m, 0, sizeof(m));
+	m.m_type = FS_SYNC;
+	ret = call_bounded(MOL_FS, &m, SYS_BIND_WAIT_MS);
+	if (ret < 0 || m.m_type < 0) {
+		sys_log("fs does not answer: %s", ret < 0 ?
+			mol_strerror(ret) : strerror(-m.m_type));
+		return -1;
+	}
+	for (d = 1; d < opt.nr_disks; d++) {
+		if (!opt.mnts[d])
+			continue;
+		ret = fs_mount(opt.disks[d], opt.mnts[d]);
+		if (ret < 0) {
+			sys_log("fs: mount %s on %s: %s", opt.disks[d],
+				opt.mnts[d], strerror(-ret));
+			return -1;
+		}
+		sys_log("fs: %s mounted on %s", opt.disks[d], opt.mnts[d]);
+	}
+	return 0;
 }
 
 static int boot(void)
@@ -389,6 +528,8 @@ static int boot(void)
 		if (boot_pid[BOOT_PM] < 0)
 			return -1;
 	}
+	if (opt.nr_disks && !opt.no_disk_driver && boot_disk(&srv) < 0)
+		return -1;
 	if (opt.nr_disks && boot_fs(&srv) < 0)
 		return -1;
 	/*
@@ -440,13 +581,16 @@ static int wait_gone(pid_t pid, unsigned int ms)
 }
 
 /*
- * Shut down in reverse order: user processes and init, PM, the clock;
- * SIGTERM, then SIGKILL after a grace period; then the instance goes
- * with our descriptor.
+ * Shut down in reverse order: user processes and init, FS (it syncs
+ * through the driver), the disk driver, PM, the clock; SIGTERM, then
+ * SIGKILL after a grace period; then the instance goes with our
+ * descriptor.
  */
 static void shutdown_instance(void)
 {
-	static const int order[] = { BOOT_INIT, BOOT_FS, BOOT_PM, BOOT_CLOCK };
+	static const int order[] = {
+		BOOT_INIT, BOOT_FS, BOOT_DISK, BOOT_PM, BOOT_CLOCK
+	};
 	unsigned int s, i;
 
 	sys_log("shutting down (%s)", sys.stop_reason ?: "requested");
@@ -556,8 +700,9 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: molsystem [OPTION]...\n"
-"The MoL system task: creates an instance, starts its clock task, PM and\n"
-"init, and serves their kernel calls.  Normally started by `molctl up`.\n"
+"The MoL system task: creates an instance, starts its clock task, PM,\n"
+"with disks the disk driver and the file server, and init, and serves\n"
+"their kernel calls.  Normally started by `molctl up`.\n"
 "\n"
 "  -i, --instance=NAME   instance name (default \"default\"); run directory\n"
 "                        $MOL_RUN_BASE/NAME (default /run/mol/NAME)\n"
@@ -569,10 +714,15 @@ static void usage(FILE *f)
 "      --init=PATH       init (default: molinit next to us)\n"
 "      --no-container    init and its programs run without the container\n"
 "                        (plain Linux processes; implied by --no-pm)\n"
-"      --disk=IMAGE      a MINIX v3 image; the first is the root file\n"
-"                        system served by molfs (started after PM), the\n"
-"                        others can be mounted later (repeatable, max 16)\n"
+"      --disk=IMAGE[:/MOUNTPOINT]  a MINIX v3 image (repeatable, max 16);\n"
+"                        all are minors of the disk driver (0, 1, ...);\n"
+"                        the first is the root file system served by\n"
+"                        molfs (started after PM), the others are mounted\n"
+"                        on MOUNTPOINT (created if missing), or left\n"
+"                        unmounted without one\n"
 "      --fs=PATH         file server (default: molfs next to us)\n"
+"      --disk-driver=PATH  disk driver (default: moldisk next to us)\n"
+"      --no-disk-driver  no disk driver: molfs opens the root image itself\n"
 "      --no-host-programs  no fallback to the host's /bin, /usr, ... for\n"
 "                        paths missing in the image (a pure image)\n"
 "      --libmol=PATH     libmol.so preloaded into init (default\n"
@@ -597,6 +747,35 @@ static int parse_uint(const char *s, unsigned int max, unsigned int *out)
 	return 0;
 }
 
+/*
+ * --disk IMAGE[:/MOUNTPOINT] (molctl_disk_split()): the image as an
+ * absolute path, the mount point apart.  The root has none.
+ */
+static int split_disks(void)
+{
+	const char *mnt;
+	unsigned int d;
+	char *image;
+	size_t len;
+
+	for (d = 0; d < opt.nr_disks; d++) {
+		len = molctl_disk_split(opt.disks[d], &mnt);
+		if (!len || (*mnt && (!d || !strcmp(mnt, "/")))) {
+			fprintf(stderr, "molsystem: --disk %s: %s\n",
+				opt.disks[d], !len ? "no image" : !d ?
+				"the root disk has no mount point" :
+				"cannot mount on /");
+			return -1;
+		}
+		image = strndup(opt.disks[d], len);
+		if (!image)
+			return -1;
+		opt.disks[d] = realpath(image, NULL) ?: image;
+		opt.mnts[d] = *mnt ? mnt : NULL;
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -611,6 +790,8 @@ static int parse_args(int argc, char **argv)
 		{ "libmol", required_argument, NULL, 'L' },
 		{ "disk", required_argument, NULL, 'D' },
 		{ "fs", required_argument, NULL, 'F' },
+		{ "disk-driver", required_argument, NULL, 'R' },
+		{ "no-disk-driver", no_argument, NULL, 'W' },
 		{ "no-host-programs", no_argument, NULL, 'H' },
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "pidfile", required_argument, NULL, 'p' },
@@ -652,6 +833,8 @@ static int parse_args(int argc, char **argv)
 			opt.disks[opt.nr_disks++] = optarg;
 			break;
 		case 'F': opt.fs = optarg; break;
+		case 'R': opt.disk_driver = optarg; break;
+		case 'W': opt.no_disk_driver = 1; break;
 		case 'H': opt.no_host_programs = 1; break;
 		case 'd': opt.daemon = 1; break;
 		case 'p': opt.pidfile = optarg; break;
@@ -665,7 +848,7 @@ static int parse_args(int argc, char **argv)
 			argv[optind]);
 		return -1;
 	}
-	return 0;
+	return split_disks();
 }
 
 /* Fork; the parent waits for the child's verdict on @rfd and exits. */
@@ -721,7 +904,7 @@ int main(int argc, char **argv)
 	const char *base = getenv("MOL_RUN_BASE") ?: MOLCTL_RUN_BASE;
 	struct molipc_version ver;
 	char *run_dir;
-	int ready = -1, ret, log_fd, i;
+	int ready = -1, ret, log_fd;
 
 	if (parse_args(argc, argv) < 0)
 		return 2;
@@ -746,11 +929,11 @@ int main(int argc, char **argv)
 	opt.pm = sibling(opt.pm, "molpm");
 	opt.init = sibling(opt.init, "molinit");
 	opt.fs = sibling(opt.fs, "molfs");
+	opt.disk_driver = sibling(opt.disk_driver, "moldisk");
 	opt.libmol = sibling(opt.libmol, "../lib/libmol.so");
-	if (!opt.clock || !opt.pm || !opt.init || !opt.libmol || !opt.fs)
+	if (!opt.clock || !opt.pm || !opt.init || !opt.libmol || !opt.fs ||
+	    !opt.disk_driver)
 		return 1;
-	for (i = 0; i < (int)opt.nr_disks; i++)
-		opt.disks[i] = realpath(opt.disks[i], NULL) ?: opt.disks[i];
 	if (realpath(opt.libmol, NULL))
 		opt.libmol = realpath(opt.libmol, NULL);
 

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The container's file side (libmol/container/{file,path,dir,stdio}.c)
-# with a root disk served by molfs (Documentation/architecture.md,
-# "Files"):
+# with a root disk served by molfs over the disk driver moldisk, and
+# once without the driver (Documentation/architecture.md, "Files"):
 #   $(BIN)/mol-filetest   the C suite, run inside an instance
 #   files-check           tests/files/run-files.sh over unix and udp
 # tests/files/vm-files.sh runs it in the qemu guest over kmod.
@@ -17,6 +17,6 @@ $(BIN)/mol-filetest: tests/files/filetest.c
 .PHONY: files-check
 files-check: $(BIN)/mol-filetest $(BIN)/molctl $(BIN)/molsystem \
 	     $(BIN)/molclock $(BIN)/molpm $(BIN)/molinit $(BIN)/molkernel \
-	     $(BIN)/molfs $(BIN)/molfs-tool $(LIB)/libmol.so
+	     $(BIN)/molfs $(BIN)/moldisk $(BIN)/molfs-tool $(LIB)/libmol.so
 	sh tests/files/run-files.sh unix
 	sh tests/files/run-files.sh udp

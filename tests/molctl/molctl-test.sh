@@ -96,6 +96,21 @@ printf '[floppies]\n' >"$tmp/bad3.ini"
 expect 2 "unknown section \\[floppies\\]" "unknown config section" -- \
 	"$M" -i $A up --config "$tmp/bad3.ini"
 expect 2 "unexpected argument" "up: extra argument" -- "$M" -i $A up extra
+expect 2 "root disk has no mount point" "up: root disk with a mount point" \
+	-- "$M" -i $A up --disk "$tmp/root.img:/mnt"
+expect 2 "cannot mount on /" "up: second disk mounted on /" -- \
+	"$M" -i $A up --disk "$tmp/root.img" --disk "$tmp/data.img:/"
+expect 2 "bad disk ':/mnt': no image" "up: disk without image" -- \
+	"$M" -i $A up --disk "$tmp/root.img" --disk ":/mnt"
+expect 1 "disk image $tmp/none.img: No such file" "up: missing second disk" \
+	-- "$M" -i $A up --disk "$tmp/bad1.ini" --disk "$tmp/none.img:/mnt"
+printf '[disks]\ndriver = maybe\n' >"$tmp/bad4.ini"
+expect 2 "bad4.ini:2: bad value 'maybe' for driver \\(yes or no\\)" \
+	"bad [disks] driver" -- "$M" -i $A up --config "$tmp/bad4.ini"
+printf '[disks]\nroot = %s:/x\n' "$tmp/bad1.ini" >"$tmp/bad5.ini"
+expect 2 "root disk has no mount point" "config: root with a mount point" \
+	-- "$M" -i $A up --config "$tmp/bad5.ini"
+expect 0 "no-disk-driver" "up --help: --no-disk-driver" -- "$M" up --help
 expect 1 "is not up" "ps of an instance that is not up" -- "$M" -i $A ps
 expect 1 "is not up" "down of an instance that is not up" -- "$M" -i $A down
 expect 1 "is not up" "run on an instance that is not up" -- \
