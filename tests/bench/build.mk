@@ -2,8 +2,10 @@
 # molbench: `make bench` on the host (udp, unix and the baselines),
 # `make vmbench` in the qemu guest (adds kmod).  `make check` runs a
 # short smoke only: benchmarks are not tests.
+# `make vmfsbench`: molfs vs. Linux's minix.ko in the guest
+# (tests/bench/fsbench.sh, build/bin/mol-fsbench).
 
-ALL_TARGETS	+= $(BIN)/molbench
+ALL_TARGETS	+= $(BIN)/molbench $(BIN)/mol-fsbench
 INSTALL_BINS	+= molbench
 CHECK_TARGETS	+= bench-smoke
 BENCH_OUT	?= $(BUILD)/bench
@@ -12,7 +14,11 @@ $(BIN)/molbench: tests/bench/molbench.c $(LIB)/libmol.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB)/libmol.a $(LDFLAGS)
 
-.PHONY: bench vmbench bench-smoke
+$(BIN)/mol-fsbench: tests/bench/fsbench.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+.PHONY: bench vmbench vmfsbench bench-smoke
 bench: all
 	@mkdir -p $(BENCH_OUT)
 	$(BIN)/molbench --transports udp,unix --json $(BENCH_OUT)/host.json \
@@ -21,6 +27,10 @@ bench: all
 vmbench: all vm-initramfs
 	@mkdir -p $(BUILD)/vmshare
 	MOLVM_TIMEOUT=1500 tests/vm/molvm tests/bench/vmbench.sh $(CURDIR)/$(BUILD)/vmshare
+
+vmfsbench: all vm-initramfs
+	@mkdir -p $(BUILD)/vmshare
+	MOLVM_TIMEOUT=1500 tests/vm/molvm tests/bench/fsbench.sh $(CURDIR)/$(BUILD)/vmshare
 
 bench-smoke: all
 	$(BIN)/molbench --smoke --transports udp,unix --json $(BUILD)/bench-smoke.json >/dev/null
