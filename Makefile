@@ -50,6 +50,7 @@ include kmod/build.mk
 -include tests/ipc/grants.mk
 -include tests/fsserver/build.mk
 -include tests/files/build.mk
+-include tests/fsoracle/build.mk
 include tests/demo/build.mk
 include tests/bench/build.mk
 -include daemons/molfs/build.mk
