@@ -25,7 +25,7 @@
 # reported as a failure too, so that the list stays true.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 transport=${1:-unix}
 suite=fsoracle-programs
 . "$top/tests/fsoracle/lib.sh"

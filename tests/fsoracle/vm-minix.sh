@@ -22,7 +22,7 @@
 # exits non-zero on any failure.  Env: BUILD (default build).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 BUILD=${BUILD:-build}
 
 if [ -z "${MOLVM:-}" ]; then
