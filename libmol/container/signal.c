@@ -228,7 +228,8 @@ int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
 	return ret;
 }
 
-int sigsetmask(int mask)
+/* The BSD mask calls: sigprocmask(@how) on the first 31 signals. */
+static int ctr_bsd_mask(int how, int mask)
 {
 	sigset_t set, old;
 	int s, prev = 0;
@@ -237,7 +238,7 @@ int sigsetmask(int mask)
 	for (s = 1; s < 32; s++)
 		if (mask & (1 << (s - 1)))
 			sigaddset(&set, s);
-	if (sigprocmask(SIG_SETMASK, &set, &old) < 0)
+	if (sigprocmask(how, &set, &old) < 0)
 		return -1;
 	for (s = 1; s < 32; s++)
 		if (sigismember(&old, s) == 1)
@@ -245,21 +246,14 @@ int sigsetmask(int mask)
 	return prev;
 }
 
+int sigsetmask(int mask)
+{
+	return ctr_bsd_mask(SIG_SETMASK, mask);
+}
+
 int sigblock(int mask)
 {
-	sigset_t set, old;
-	int s, prev = 0;
-
-	sigemptyset(&set);
-	for (s = 1; s < 32; s++)
-		if (mask & (1 << (s - 1)))
-			sigaddset(&set, s);
-	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
-		return -1;
-	for (s = 1; s < 32; s++)
-		if (sigismember(&old, s) == 1)
-			prev |= 1 << (s - 1);
-	return prev;
+	return ctr_bsd_mask(SIG_BLOCK, mask);
 }
 
 int sigpending(sigset_t *set)
