@@ -7,9 +7,9 @@
 #  fsoracle-crash tests/fsoracle/crash.sh unix (kill -9 of molfs and
 #                  moldisk under a write-heavy workload, fsck and the
 #                  synced files checked); not in make check yet
-#   fsoracle-vm    tests/fsoracle/vm-minix.sh in the qemu guest (Linux's
-#                  minix.ko reads what MoL wrote and the reverse); run by
-#                  vmcheck, not part of CHECK_TARGETS by itself
+#   fsoracle-vm    tests/fsoracle/vm-minix.sh in its own qemu guest (Linux's
+#                  minix.ko reads what MoL wrote and the reverse); make
+#                  check runs the same script inside vmcheck's guest
 # Include it from the top-level Makefile (-include tests/fsoracle/build.mk).
 
 CHECK_TARGETS	+= fsoracle-host
