@@ -54,6 +54,7 @@ struct molipc_waiter {
 	u32 status;			/* MOLIPC_STATUS_* of msg */
 	int result;
 	bool done;			/* a partner completed the call */
+	u64 timeout_left;		/* withdrawn timed call: ns left */
 };
 
 struct molipc_proc {

@@ -318,16 +318,20 @@ static int molipc_block(struct molipc_proc *p, const struct molipc_ipc *req)
 	struct molipc_instance *inst = p->inst;
 	struct molipc_waiter *w = p->waiter;
 	bool timed = req->flags & MOLIPC_IPC_TIMEOUT;
+	ktime_t tmo = 0, end = 0;
 	int ret = -ETIME;
 
 	inst->nr_blocked++;
 	if (!timed || req->timeout_ns) {
+		if (timed) {
+			tmo = ns_to_ktime(min_t(u64, req->timeout_ns,
+						KTIME_MAX));
+			end = ktime_add_safe(ktime_get(), tmo);
+		}
 		spin_unlock(&inst->lock);
 		if (timed)
 			ret = wait_event_interruptible_hrtimeout(p->wq,
-					READ_ONCE(w->done),
-					ns_to_ktime(min_t(u64, req->timeout_ns,
-							  KTIME_MAX)));
+					READ_ONCE(w->done), tmo);
 		else
 			ret = wait_event_interruptible(p->wq,
 						       READ_ONCE(w->done));
@@ -335,6 +339,13 @@ static int molipc_block(struct molipc_proc *p, const struct molipc_ipc *req)
 	}
 	if (w->done)
 		return w->result;
+	if (timed && ret != -ETIME) {
+		tmo = ktime_sub(end, ktime_get());
+		if (ktime_to_ns(tmo) <= 0)
+			ret = -ETIME;		/* it expired meanwhile */
+		else
+			w->timeout_left = ktime_to_ns(tmo);
+	}
 
 	switch (p->state) {
 	case MOLIPC_SENDING:
@@ -354,7 +365,13 @@ static int molipc_block(struct molipc_proc *p, const struct molipc_ipc *req)
 		p->state = MOLIPC_RUNNING;
 		break;
 	}
-	return ret == -ETIME ? -ETIMEDOUT : -EINTR;
+	/*
+	 * Withdrawn, nothing delivered: the call may start again.  A stop
+	 * signal (SIGSTOP, then SIGCONT) runs no handler, so Linux restarts
+	 * the ioctl and the caller never notices; a handler makes it EINTR
+	 * (Documentation/ipc.md, "Signals").
+	 */
+	return ret == -ETIME ? -ETIMEDOUT : -ERESTARTNOHAND;
 }
 
 static void molipc_set_wait(struct molipc_proc *p, enum molipc_state state,
@@ -534,6 +551,16 @@ int molipc_ipc(struct molipc_file *f, int op, struct molipc_ipc *req)
 	inst->nr_calls[op]++;
 	p->waiter = &w;
 	ret = molipc_dispatch(p, op, req);
+	if (ret == -ERESTARTNOHAND) {
+		/*
+		 * reply-and-receive sent its reply before it blocked: doing
+		 * it again would send it twice, so it is not restarted.
+		 */
+		if (op == MOLIPC_OP_REPLY_RECV)
+			ret = -EINTR;
+		else if (req->flags & MOLIPC_IPC_TIMEOUT)
+			req->timeout_ns = w.timeout_left;
+	}
 	if (ret == 0 && (op == MOLIPC_OP_RECEIVE || op == MOLIPC_OP_SENDREC ||
 			 op == MOLIPC_OP_REPLY_RECV)) {
 		req->msg = w.msg;

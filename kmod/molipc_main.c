@@ -84,6 +84,10 @@ static int molipc_ioctl_ipc(struct molipc_file *f, int op,
 		    put_user(req.msg.m_u.m_u64[6], &uarg->msg.m_u.m_u64[6])))
 		return -EFAULT;
 	ret = molipc_ipc(f, op, &req);
+	/* A withdrawn timed call restarts with the time it has left. */
+	if (ret == -ERESTARTNOHAND && (req.flags & MOLIPC_IPC_TIMEOUT) &&
+	    put_user(req.timeout_ns, &uarg->timeout_ns))
+		return -EFAULT;
 	if (ret == 0 && out &&
 	    copy_to_user(&uarg->status, &req.status,
 			 sizeof(req) - offsetof(struct molipc_ipc, status)))

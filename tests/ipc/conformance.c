@@ -1659,6 +1659,79 @@ static void wait_signals(struct __test_metadata *_metadata,
 	ASSERT_EQ(n, p->sh->signals);
 }
 
+/* Wait until p's Linux state is stopped ('T') or not. */
+static void wait_stopped(struct __test_metadata *_metadata,
+			 struct mt_proc *p, bool stopped)
+{
+	uint64_t end = mt_now_ns() + MT_WAIT_MS * MS;
+	char path[64], buf[256], st = '?';
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)p->pid);
+	while (mt_now_ns() < end) {
+		FILE *f = fopen(path, "r");
+		char *rp = NULL;
+
+		if (f) {
+			if (fgets(buf, sizeof(buf), f))
+				rp = strrchr(buf, ')');
+			fclose(f);
+		}
+		st = rp && rp[1] == ' ' ? rp[2] : '?';
+		if ((st == 'T') == stopped)
+			return;
+		mt_msleep(1);
+	}
+	ASSERT_TRUE(false) TH_LOG("pid %d: state %c, wanted %sstopped",
+				  (int)p->pid, st, stopped ? "" : "not ");
+}
+
+/*
+ * SIGSTOP then SIGCONT of a process blocked in receive runs no handler:
+ * the call goes on as if nothing happened and gets the message.
+ */
+TEST_F(ipc, stop_continue_keeps_receive)
+{
+	const struct step r[] = { { A_RECV, MOL_ANY }, { A_END } };
+	const struct step s[] = { { A_GO }, { A_SEND, PEER(0), .type = 31 },
+				  { A_END } };
+
+	SPAWN(0, r);
+	SPAWN(1, s);
+	WAIT_STATE(0, MOLIPC_PSTATE_RECEIVING, MOL_ANY);
+	SIGNAL(0, SIGSTOP);
+	wait_stopped(_metadata, &self->p[0], true);
+	SIGNAL(0, SIGCONT);
+	wait_stopped(_metadata, &self->p[0], false);
+	WAIT_STATE(0, MOLIPC_PSTATE_RECEIVING, MOL_ANY);
+	GO(1);
+	CHECK_MSG(0, 0, EP(1), 31);
+	CHECK_RC(1, 0, 0);
+	ASSERT_EQ(1, NREC(0));		/* no EINTR before the message */
+}
+
+/* The same for a blocked send: the message is delivered once. */
+TEST_F(ipc, stop_continue_keeps_send)
+{
+	const struct step r[] = { { A_GO }, { A_RECV, MOL_ANY },
+				  { A_RECV, MOL_ANY, TMO(0) }, { A_END } };
+	const struct step s[] = { { A_SEND, PEER(0), .type = 32 },
+				  { A_END } };
+
+	SPAWN(0, r);
+	SPAWN(1, s);
+	WAIT_STATE(1, MOLIPC_PSTATE_SENDING, EP(0));
+	SIGNAL(1, SIGSTOP);
+	wait_stopped(_metadata, &self->p[1], true);
+	SIGNAL(1, SIGCONT);
+	wait_stopped(_metadata, &self->p[1], false);
+	WAIT_STATE(1, MOLIPC_PSTATE_SENDING, EP(0));
+	GO(0);
+	CHECK_MSG(0, 0, EP(1), 32);
+	CHECK_RC(0, 1, MOL_ETIMEDOUT);	/* delivered once */
+	CHECK_RC(1, 0, 0);
+	ASSERT_EQ(1, NREC(1));
+}
+
 TEST_F(ipc, signal_interrupts_receive)
 {
 	const struct step r[] = { { A_CATCH, .sig = SIGUSR1 },

@@ -1216,6 +1216,41 @@ TEST_F(kmod, second_thread_on_busy_endpoint_gets_ebusy)
 					     MOL_ANY, &m, NULL, 0));
 }
 
+/* A timed receive a handled signal interrupts: rc and ms left. */
+static int fn_timed_receive(struct mt_proc *self, void *arg)
+{
+	struct molipc_ipc req;
+	int rc;
+
+	if (mt_catch_signal(self, SIGUSR1))
+		return 61;
+	rc = raw_ipc(self->mol.fd, MOLIPC_IOC_RECEIVE, MOL_ANY,
+		     MOLIPC_IPC_TIMEOUT, 20000 * MS, &req);
+	mt_record(self, rc, (unsigned int)(req.timeout_ns / MS), NULL);
+	mt_idle(self);
+	return 0;
+}
+
+/*
+ * A withdrawn timed call writes back the time it had left, so that a
+ * restart (after a stop signal) does not wait the whole timeout again.
+ */
+TEST_F(kmod, interrupted_timed_call_reports_time_left)
+{
+	unsigned int left;
+
+	ASSERT_EQ(0, mt_spawn(&self->p[0], &self->in, 20, NULL, 0,
+			      fn_timed_receive, NULL));
+	WAIT_STATE(20, MOLIPC_PSTATE_RECEIVING, MOL_ANY);
+	ASSERT_EQ(0, mt_kill(&self->p[0], SIGUSR1));
+	ASSERT_EQ(0, mt_wait_records(&self->p[0], 1, MT_WAIT_MS));
+	EXPECT_EQ(-EINTR, self->p[0].sh->rec[0].rc);
+	left = self->p[0].sh->rec[0].status;
+	EXPECT_GT(left, 0U);
+	EXPECT_LT(left, 20000U);
+	STATE_IS(20, MOLIPC_PSTATE_RUNNING);
+}
+
 /*
  * The last reference to an instance goes (its system task's descriptor
  * is closed) while someone binds to it: the bind must fail cleanly.

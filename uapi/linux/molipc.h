@@ -320,6 +320,12 @@ struct molipc_bind {
  *             reply of an interrupted sendrec (msg is not sent again)
  *   status    out: MOLIPC_STATUS_* about the message received
  *   msg       in: the message to send; out: the message received
+ *
+ * A signal withdraws a blocked call that delivered nothing.  When no
+ * handler runs (a stop signal and SIGCONT), Linux restarts the ioctl
+ * and the call goes on; with a handler it fails with EINTR, SA_RESTART
+ * or not.  A withdrawn timed call writes the time it had left into
+ * timeout_ns.  reply_recv, whose reply already went, fails with EINTR.
  */
 #define MOLIPC_IPC_TIMEOUT	(1U << 0)
 #define MOLIPC_IPC_RESUME	(1U << 1)
