@@ -130,6 +130,8 @@ run system-kmod 600 sh tests/system/vm-system.sh
 run disk-kmod 600 sh tests/disk/run-disk.sh kmod
 run fsserver-kmod 600 sh tests/fsserver/run-fsserver.sh kmod
 run files-kmod 900 sh tests/files/run-files.sh kmod
+run ttycdev-kmod 300 "$bin/mol-ttycdev"
+run tty-kmod 300 sh tests/tty/run-tty.sh kmod
 
 # Tracepoints: every IPC operation shows up in tracefs (what trace-cmd
 # and perf read).
