@@ -185,6 +185,9 @@ static int do_run(int conn, const char *buf, int len, int *fds, int nfds)
 	    r->argc < 1 || r->argc > 4096 || r->envc > 4096 ||
 	    (r->tty & ~7U) || r->pad)
 		return -EINVAL;
+	/* the terminal is FS's /dev/console: only with a file server */
+	if (r->tty && !getenv("MOL_FS"))
+		return -EINVAL;
 	nstr = 1 + r->argc + r->envc;
 	copy = malloc(len - sizeof(*r));
 	strs = calloc(nstr + 1, sizeof(*strs));

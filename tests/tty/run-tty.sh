@@ -135,6 +135,17 @@ pty "a pipe is not a terminal" \
 pty "--no-tty: molctl's own descriptors" \
 	'expect:notmol' 'status:0' \
 	-- $run --no-tty sh -c 'tty | grep -q console || echo notmol'
+# Interactive shells: dash, and bash (readline: raw mode, its own echo;
+# job control: the foreground job's group gets ^C, bash reports 130).
+pty "interactive sh" \
+	'expect:# ' 'send:echo abc\r' 'expect:abc\r\n' 'send:exit\r' \
+	'status:0' -- $run sh -i
+if command -v bash >/dev/null; then
+	pty "interactive bash, ^C of a foreground job" \
+		'expect:# ' 'send:sleep 30\r' 'sleep:500' 'send:^C' \
+		'expect:# ' 'send:echo after $?\r' 'expect:after 130' \
+		'send:exit\r' 'status:0' -- $run bash --norc -i
+fi
 pty "output goes through ONLCR" \
 	'expect:a\r\nb\r\n' 'status:0' -- $run printf 'a\nb\n'
 # Not a terminal at all: the old behaviour (all other suites use it).
