@@ -133,19 +133,43 @@ static void kick_locked(void)
 /* Output                                                            */
 /* ---------------------------------------------------------------- */
 
+/*
+ * Write to the terminal.  Our descriptor is nonblocking (attach()), so a
+ * terminal nobody drains holds us (and FS, which waits for our reply)
+ * for at most TTY_WRITE_WAIT_MS; then the output is dropped, and so is
+ * further output as long as the terminal stays full.
+ */
+#define TTY_WRITE_WAIT_MS	2000
+
+static bool out_stalled;
+
 static void put_raw(const void *buf, size_t len)
 {
-	const char *p = buf;
+	struct pollfd p = { .fd = tty.fd, .events = POLLOUT };
+	const char *s = buf;
+	int waited = out_stalled ? TTY_WRITE_WAIT_MS : 0;
 	ssize_t n;
 
 	while (len && tty.fd >= 0) {
-		n = write(tty.fd, p, len);
+		n = write(tty.fd, s, len);
+		if (n > 0) {
+			out_stalled = false;
+			s += n;
+			len -= n;
+			continue;
+		}
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			return;
-		p += n;
-		len -= n;
+		if (n < 0 && errno == EAGAIN && waited < TTY_WRITE_WAIT_MS) {
+			poll(&p, 1, 100);
+			waited += 100;
+			continue;
+		}
+		if (verbose && !out_stalled)
+			tty_log("output dropped: %s", n < 0 ? strerror(errno) :
+				"no progress");
+		out_stalled = true;
+		return;
 	}
 }
 
@@ -404,7 +428,7 @@ static void attach(int conn)
 	struct timeval tv = { .tv_sec = 2 };
 	struct molctl_hdr h;
 	int fds[3], nfds = 0, ret, i;
-	char buf[16];
+	char buf[32];
 
 	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
@@ -425,12 +449,26 @@ static void attach(int conn)
 		close(conn);
 		return;
 	}
+	/*
+	 * Our own open file description of the terminal, nonblocking:
+	 * O_NONBLOCK on the one molctl passed would be molctl's (and its
+	 * shell's) too.  Keep the passed one if reopening fails.
+	 */
+	snprintf(buf, sizeof(buf), "/proc/self/fd/%d", fds[0]);
+	i = open(buf, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (i >= 0 && isatty(i)) {
+		close(fds[0]);
+		fds[0] = i;
+	} else if (i >= 0) {
+		close(i);
+	}
 	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
 	tty.fd = fds[0];
 	tty.conn = conn;
 	tio_defaults(&tty.tio);
 	memset(&tty.ws, 0, sizeof(tty.ws));
 	tty.session = tty.pgrp = 0;
+	out_stalled = false;
 	flush_input();
 	pthread_mutex_unlock(&tty.lock);
 	if (verbose)

@@ -11,7 +11,8 @@
  * random payloads leave the driver serving; with a pty attached through
  * the control socket (as molctl does): output through ONLCR, a queued
  * read completed by notify + CDEV_STATUS, cancel, a bad grant, a second
- * terminal refused (-EBUSY), TIOCSCTTY rules.
+ * terminal refused (-EBUSY), TIOCSCTTY rules, a terminal nobody reads
+ * holds a write for a bounded time only.
  * Prints "ttycdev TRANSPORT: N passed, N failed".
  */
 #include <errno.h>
@@ -214,7 +215,7 @@ enum {
 	W_ATTACH, W_BUSY, W_OPEN, W_WRITE, W_ECHO, W_NB, W_QUEUED, W_NOTIFY,
 	W_STATUS, W_STATUS_USER, W_DATA, W_STATUS_END, W_CANCEL_Q, W_CANCEL,
 	W_CANCEL_AGAIN, W_BADGRANT, W_CTTY_NOTLEADER, W_CTTY, W_PGRP,
-	W_PGRP_OTHER, W_NR
+	W_PGRP_OTHER, W_STALL_MS, W_STALL_ALIVE, W_NR
 };
 
 static int fs_terminal(struct mt_proc *self, void *arg)
@@ -303,6 +304,34 @@ static int fs_terminal(struct mt_proc *self, void *arg)
 	v[W_PGRP] = rc < 0 ? rc : a.value;
 	r.sid = 44;	/* not in the terminal's session */
 	v[W_PGRP_OTHER] = call(mol, CDEV_IOCTL, &r);
+
+	/*
+	 * Nobody reads the master: once the pty is full a write may hold
+	 * the driver (and FS) for a bounded time only.
+	 */
+	{
+		static char big[CDEV_IO_MAX];
+		uint64_t t0, worst = 0, d;
+		int gb, k;
+
+		memset(big, 'z', sizeof(big));
+		gb = mol_grant_create(mol, MOL_TTY, big, sizeof(big),
+				      MOL_GRANT_READ);
+		for (k = 0; k < 256; k++) {	/* 1 MiB */
+			t0 = mt_now_ns();
+			r = req(sizeof(big), gb, 0);
+			call(mol, CDEV_WRITE, &r);
+			d = (mt_now_ns() - t0) / 1000000;
+			if (d > worst)
+				worst = d;
+			if (d > 1000)
+				break;		/* it held on: seen */
+		}
+		v[W_STALL_MS] = (long long)worst;
+		r = req(sizeof(a.tio), ga, 0);
+		r.request = MOL_TIOC_GETATTR;
+		v[W_STALL_ALIVE] = call(mol, CDEV_IOCTL, &r);
+	}
 	close(conn);
 	return 0;
 }
@@ -399,6 +428,10 @@ TEST_F(cdev, terminal)
 	EXPECT_EQ(0, v[W_CTTY]);
 	EXPECT_EQ(30, v[W_PGRP]);
 	EXPECT_EQ(-ENOTTY, v[W_PGRP_OTHER]);
+	EXPECT_TRUE(v[W_STALL_MS] < 5000)
+		TH_LOG("a write to a full terminal took %lld ms",
+		       v[W_STALL_MS]);
+	EXPECT_EQ(0, v[W_STALL_ALIVE]);
 }
 
 static void print_summary(void)
