@@ -543,7 +543,7 @@ static int boot(void)
 
 		if (asprintf(&tty_argv[2], "%s/tty.sock", sys.run_dir) < 0)
 			return -1;
-		boot_pid[BOOT_TTY] = spawn("tty", opt.tty, tty_argv, MOL_TTY,
+		boot_pid[BOOT_TTY] = spawn("moltty", opt.tty, tty_argv, MOL_TTY,
 					   &srv, SK_SERVER, 0, 0);
 		free(tty_argv[2]);
 		if (boot_pid[BOOT_TTY] < 0)

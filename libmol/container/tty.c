@@ -40,13 +40,14 @@ static long tty_call(int fsfd, unsigned int req, union mol_tty_arg *arg,
 	b->fd = fsfd;
 	b->request = req;
 	b->len = len;
+	b->grant = -1;
 	if (req == MOL_TIOC_SETCTTY || req == MOL_TIOC_SETPGRP ||
 	    req == MOL_TIOC_GETPGRP || req == MOL_TIOC_GETSID) {
 		b->pid = getpid();
 		b->pgid = getpgrp();
 		b->sid = getsid(0);
 	}
-	return ctr_fs_call(FS_IOCTL, &m, false, &g, 1);
+	return ctr_fs_call(FS_IOCTL, &m, false, &g, arg ? 1 : 0);
 }
 
 static int tty_value(int fd, unsigned int req, int in, int *out)

@@ -72,6 +72,15 @@ if ! "$molctl" mkimage "$base/root.img" 16M >/dev/null ||
 	exit 1
 fi
 
+if timeout 10 "$molctl" -i "$name" ps 2>&1 |
+	grep -Eq '^ +5 +TTY .* moltty'; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1))
+	echo "tty $transport: FAIL: molctl ps shows no moltty at TTY"
+	timeout 10 "$molctl" -i "$name" ps
+fi
+
 # Canonical input: cat gets whole lines, edited (erase ^?, ^H is not
 # erase, word erase ^W, kill ^U), echoed as typed; ^D at a line start
 # is end of file.  "go" first: molctl has handed the terminal over.
