@@ -44,11 +44,11 @@
 #include "../../daemons/molctl/molctl_proto.h"
 
 #define TTY_QSIZE	8192		/* input queue entries */
-#define TTY_MAX_CANON	4095		/* bytes of one line being edited */
+#define TTY_MAX_CANON	4095		/* bytes of a line being edited */
 #define TTY_MAX_READS	64		/* queued reads */
 #define TTY_MAX_SIGS	16
 #define IN_EOL		0x100		/* entry ends a line */
-#define IN_EOF		0x200		/* an EOF marker (^D), no data */
+#define IN_EOF		0x200		/* an EOF marker (^D) */
 #define IN_CHAR(e)	((unsigned char)((e) & 0xff))
 
 struct tty_read {
@@ -72,8 +72,8 @@ static struct {
 	struct tty_read rd[TTY_MAX_READS];
 	struct mol_tty_sig sigq[TTY_MAX_SIGS];
 	unsigned int nsig;
-	bool work;			/* the main thread has something to do */
-	bool fs_notify;			/* finished reads FS has not collected */
+	bool work;			/* for the main thread */
+	bool fs_notify;			/* reads FS has not collected */
 } tty = { .lock = PTHREAD_MUTEX_INITIALIZER, .fd = -1, .conn = -1 };
 
 static struct mol mol;
