@@ -39,6 +39,16 @@ static void forward(int sig)
 	errno = saved;
 }
 
+/* Our terminal changed size: moltty tells the foreground group. */
+static void winch(int sig)
+{
+	int saved = errno;
+
+	if (tty_conn >= 0)
+		molctl_send(tty_conn, MOLCTL_SIGNAL, sig, NULL, 0, NULL, 0);
+	errno = saved;
+}
+
 /* Request payload: struct molctl_run, cwd, argv, env; NUL-separated. */
 static char *build_request(char **argv, int argc, const char *dir,
 			   unsigned int tty, size_t *len)
@@ -252,6 +262,10 @@ int cmd_run(int argc, char **argv)
 	}
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
+	if (tty_conn >= 0) {
+		sa.sa_handler = winch;
+		sigaction(SIGWINCH, &sa, NULL);
+	}
 	signal(SIGPIPE, SIG_IGN);
 
 	do

@@ -423,6 +423,28 @@ static void detach_locked(void)
 	kick_locked();		/* queued reads end: 0 */
 }
 
+/*
+ * A packet from molctl: MOLCTL_SIGNAL SIGWINCH (its terminal changed
+ * size) goes to the foreground group; end of file means molctl is done.
+ */
+static void conn_input(void)
+{
+	struct molctl_hdr h = { 0 };
+	char buf[16];
+	int ret;
+
+	ret = molctl_recv(tty.conn, &h, buf, sizeof(buf), NULL, NULL);
+	if (ret > 0 || (ret == 0 && h.magic == MOLCTL_MAGIC)) {
+		if (h.magic == MOLCTL_MAGIC && h.type == MOLCTL_SIGNAL &&
+		    h.arg == SIGWINCH)
+			queue_signal(SIGWINCH);
+		return;
+	}
+	if (ret == -EAGAIN || ret == -EINTR)
+		return;
+	detach_locked();	/* molctl is done */
+}
+
 static void attach(int conn)
 {
 	struct timeval tv = { .tv_sec = 2 };
@@ -523,7 +545,7 @@ static void *host_thread(void *arg)
 		}
 		if (pfd[1].fd >= 0 && pfd[1].fd == tty.conn &&
 		    (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)))
-			detach_locked();	/* molctl is done */
+			conn_input();
 		pthread_mutex_unlock(&tty.lock);
 	}
 	return NULL;

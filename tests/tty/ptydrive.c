@@ -13,6 +13,7 @@
  *			contains TEXT (escapes as send), else fail
  *	never:TEXT	the output so far must not contain TEXT
  *	sleep:MS	wait MS milliseconds (output keeps being read)
+ *	winsize:RxC	resize the terminal to R rows, C columns (SIGWINCH)
  *	status:N	wait for the command's exit; its status as a shell
  *			reports it (128+N for signal N) must be N
  * The whole transcript is printed on stderr when a step fails (exit 1);
@@ -161,6 +162,16 @@ static int step(const char *s)
 		while (now_ms() < end)
 			pump(end - now_ms());
 		return 0;
+	}
+	if (!strncmp(s, "winsize:", 8)) {
+		struct winsize ws = { 0 };
+		int r, c;
+
+		if (sscanf(s + 8, "%dx%d", &r, &c) != 2)
+			return -1;
+		ws.ws_row = r;
+		ws.ws_col = c;
+		return ioctl(master, TIOCSWINSZ, &ws);
 	}
 	if (!strncmp(s, "status:", 7)) {
 		int st = wait_status();

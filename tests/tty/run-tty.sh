@@ -126,6 +126,9 @@ pty "a caught alarm ends a blocked read (EINTR)" \
 pty "^C goes to the foreground group only" \
 	'expect:pgrp ready' 'sleep:200' 'send:^C' 'expect:pgrp ok' \
 	'status:0' -- $run "$ttytest" pgrp
+pty "SIGWINCH when the terminal is resized" \
+	'expect:winch ready' 'winsize:27x91' 'expect:winch ok' 'status:0' \
+	-- $run "$ttytest" winch
 pty "non-canonical, no echo, no ISIG" \
 	'expect:raw ready' 'send:x^Cy' 'expect:raw got 78 03 79' \
 	'never:x' 'status:0' -- $run "$ttytest" raw
@@ -155,6 +158,11 @@ if command -v bash >/dev/null; then
 		'expect:# ' 'send:echo after $?\r' 'expect:after 130' \
 		'send:exit\r' 'status:0' -- $run bash --norc -i
 fi
+# --tty with stdout a pipe: stdin (and stderr) are MoL's terminal,
+# stdout stays molctl's pipe.
+pty "--tty with stdout a pipe" \
+	'expect:ready' 'send:hi\r' 'expect:[/dev/console] got hi\n' \
+	'status:0' -- sh -c "$run --tty sh -c 'echo ready >&2; read x; echo \"[\$(tty)] got \$x\"' | cat"
 pty "output goes through ONLCR" \
 	'expect:a\r\nb\r\n' 'status:0' -- $run printf 'a\nb\n'
 # Not a terminal at all: the old behaviour (all other suites use it).

@@ -12,6 +12,8 @@
  *				bytes and prints them
  *	mol-ttytest eintr	a caught SIGALRM ends a blocked read (EINTR)
  *	mol-ttytest tstp	a caught SIGTSTP (^Z) ends a blocked read
+ *	mol-ttytest winch	SIGWINCH arrives when the launcher's
+ *				terminal is resized; the new size is seen
  *	mol-ttytest pgrp	a new process group made foreground gets ^C;
  *				the old one does not
  * Each prints "NAME ok" on success, "FAIL: ..." lines otherwise (exit 1).
@@ -222,6 +224,23 @@ static int t_pgrp(void)
 	return done("pgrp");
 }
 
+static int t_winch(void)
+{
+	struct sigaction sa = { .sa_handler = on_sig };
+	struct winsize ws = { 0 };
+	int i;
+
+	sigaction(SIGWINCH, &sa, NULL);
+	printf("winch ready\n");
+	fflush(stdout);
+	for (i = 0; i < 100 && got != SIGWINCH; i++)
+		usleep(50000);
+	CHECK(got == SIGWINCH, "no SIGWINCH");
+	CHECK(ioctl(0, TIOCGWINSZ, &ws) == 0 && ws.ws_row == 27 &&
+	      ws.ws_col == 91, "winsize %dx%d", ws.ws_row, ws.ws_col);
+	return done("winch");
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -239,5 +258,7 @@ int main(int argc, char **argv)
 		return t_blocked("tstp", SIGTSTP);
 	if (!strcmp(argv[1], "pgrp"))
 		return t_pgrp();
+	if (!strcmp(argv[1], "winch"))
+		return t_winch();
 	return 2;
 }
