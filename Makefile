@@ -56,6 +56,7 @@ include tests/bench/build.mk
 -include daemons/molfs/build.mk
 -include tests/system/build.mk
 -include tests/molctl/build.mk
+-include tests/tty/build.mk
 
 all: $(ALL_TARGETS)
 

@@ -3,14 +3,17 @@
 # DEVICES.  For each NAME, devices/NAME/*.c link into $(BIN)/NAME with
 # libmol; NAME_LIBS / NAME_CFLAGS add what that driver needs.
 #   $(BIN)/moldisk   the disk driver (MOL_DISK), on liburing
+#   $(BIN)/moltty    the terminal driver (MOL_TTY)
 #   $(BIN)/mol-disk  its test suite, any transport (libmol only)
 #   disk-host        mol-disk over unix and udp against molkernel
 # tests/disk/vm-disk.sh runs mol-disk over kmod in the qemu guest.
 # See Documentation/devices.md.
 
-DEVICES		+= moldisk
-INSTALL_BINS	+= moldisk
+DEVICES		+= moldisk moltty
+INSTALL_BINS	+= moldisk moltty
 moldisk_LIBS	:= -luring
+moltty_CFLAGS	:= -pthread
+moltty_LIBS	:= -pthread
 
 define device_rules
 $(1)_SRCS	:= $$(wildcard devices/$(1)/*.c)

@@ -45,6 +45,7 @@ enum molctl_type {
 	MOLCTL_ATTACH,		/* arg: MOLCTL_ATTACH_* */
 	MOLCTL_DETACH,
 	MOLCTL_SHUTDOWN,
+	MOLCTL_TTY,		/* to moltty: the terminal (one descriptor) */
 };
 
 /* Privileges of an attached (temporary) endpoint. */
@@ -62,7 +63,16 @@ struct molctl_hdr {
 struct molctl_run {
 	uint32_t argc;
 	uint32_t envc;
+	uint32_t tty;		/* MOLCTL_RUN_TTY(fd): fd is the terminal */
+	uint32_t pad;
 };
+
+/*
+ * The program's descriptor fd (0, 1, 2) is the terminal moltty serves
+ * (molctl handed it over), not the descriptor passed: the child becomes
+ * a session leader with /dev/console as its controlling terminal.
+ */
+#define MOLCTL_RUN_TTY(fd)	(1U << (fd))
 
 /* MOLCTL_ATTACH reply. */
 struct molctl_attach {

@@ -318,7 +318,7 @@ static void up_usage(FILE *f)
 "Usage: molctl [--instance NAME] up [--transport kmod|udp|unix]\n"
 "       [--config FILE] [--kernel-addr ADDR] [--nr-procs N] [--hz N]\n"
 "       [--disk IMAGE[:/MOUNTPOINT]]... [--no-disk-driver]\n"
-"       [--no-host-programs]\n"
+"       [--no-host-programs] [--no-tty]\n"
 "Default transport: kmod if /dev/molipc exists, else unix.\n"
 "--disk: a MINIX v3 image (molctl mkimage); repeatable.  The images are\n"
 "the minors 0, 1, ... of the disk driver moldisk; the first is the root\n"
@@ -326,6 +326,8 @@ static void up_usage(FILE *f)
 "MINIX tree.  IMAGE:/MOUNTPOINT mounts a further image there (created\n"
 "if missing); without a mount point it stays an unmounted minor.\n"
 "--no-disk-driver: no moldisk; molfs opens the root image itself.\n"
+"--no-tty: no terminal driver moltty (started with a disk otherwise):\n"
+"programs always use molctl's own stdin/stdout/stderr.\n"
 "--no-host-programs: no fallback to the host's /bin, /usr, /lib, ...\n"
 "(until the host pass-through mounts exist).\n"
 "Options override the config file (see Documentation/admin-guide.md).\n");
@@ -382,12 +384,13 @@ int cmd_up(int argc, char **argv)
 		{ "disk", required_argument, NULL, 'D' },
 		{ "no-host-programs", no_argument, NULL, 'H' },
 		{ "no-disk-driver", no_argument, NULL, 'R' },
+		{ "no-tty", no_argument, NULL, 'Y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	char *disk_opt[MOLCTL_MAX_DISKS], disk_abs[MOLCTL_MAX_DISKS][4096];
 	unsigned int nr_disk_opt = 0, d;
-	int no_host = 0, no_driver = 0;
+	int no_host = 0, no_driver = 0, no_tty = 0;
 	char *t_opt = NULL, *k_opt = NULL, *n_opt = NULL, *z_opt = NULL;
 	char *sys_argv[24 + 2 * MOLCTL_MAX_DISKS], sysbin[300], pidf[300], log[300], nbuf[16],
 	     hzbuf[16], base[256], *slash;
@@ -418,6 +421,7 @@ int cmd_up(int argc, char **argv)
 			break;
 		case 'H': no_host = 1; break;
 		case 'R': no_driver = 1; break;
+		case 'Y': no_tty = 1; break;
 		case 'h': up_usage(stdout); return 0;
 		default: up_usage(stderr); return 2;
 		}
@@ -586,6 +590,8 @@ int cmd_up(int argc, char **argv)
 		sys_argv[n++] = "--no-host-programs";
 	if (cfg.nr_disks && cfg.no_disk_driver)
 		sys_argv[n++] = "--no-disk-driver";
+	if (no_tty)
+		sys_argv[n++] = "--no-tty";
 	sys_argv[n] = NULL;
 	if (access(sysbin, X_OK)) {
 		ctl_err("%s: %s (not built?)", sysbin, strerror(errno));

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -132,6 +133,34 @@ fail:
 	_exit(err == ENOENT ? 127 : 126);
 }
 
+/*
+ * In the child of a run request whose terminal molctl handed to the
+ * terminal driver: a new session, /dev/console (through FS: the
+ * container's open) its controlling terminal, on the descriptors
+ * @which says.
+ */
+static void attach_terminal(unsigned int which)
+{
+	int fd, k;
+
+	if (setsid() < 0) {
+		fprintf(stderr, "molctl run: setsid: %s\n", strerror(errno));
+		_exit(126);
+	}
+	fd = open("/dev/console", O_RDWR);
+	if (fd < 0 || ioctl(fd, TIOCSCTTY, 0) < 0) {
+		fprintf(stderr, "molctl run: /dev/console: %s\n",
+			strerror(errno));
+		_exit(126);
+	}
+	for (k = 0; k < 3; k++)
+		if ((which & MOLCTL_RUN_TTY(k)) && fd != k &&
+		    dup2(fd, k) < 0)
+			_exit(126);
+	if (fd > 2)
+		close(fd);
+}
+
 static struct init_job *job_free(void)
 {
 	int i;
@@ -153,7 +182,11 @@ static int do_run(int conn, const char *buf, int len, int *fds, int nfds)
 	int k;
 
 	if (len < (int)sizeof(*r) || nfds != 3 || buf[len - 1] != '\0' ||
-	    r->argc < 1 || r->argc > 4096 || r->envc > 4096)
+	    r->argc < 1 || r->argc > 4096 || r->envc > 4096 ||
+	    (r->tty & ~7U) || r->pad)
+		return -EINVAL;
+	/* the terminal is FS's /dev/console: only with a file server */
+	if (r->tty && !getenv("MOL_FS"))
 		return -EINVAL;
 	nstr = 1 + r->argc + r->envc;
 	copy = malloc(len - sizeof(*r));
@@ -192,6 +225,8 @@ static int do_run(int conn, const char *buf, int len, int *fds, int nfds)
 		for (k = 0; k < 3; k++)
 			if (dup2(fds[k], k) < 0)
 				_exit(126);
+		if (r->tty)
+			attach_terminal(r->tty);
 		if (chdir(copy) < 0) {
 			fprintf(stderr, "molctl run: %s: %s\n", copy,
 				strerror(errno));

@@ -187,6 +187,8 @@ static void pm_loop(void)
 		if (req.status & MOLIPC_STATUS_NOTIFY) {
 			if (req.msg.m_source == MOL_SYSTEM)
 				pm_deaths();
+			else if (req.msg.m_source == MOL_TTY)
+				pm_tty_signals();
 			continue;
 		}
 		if (!(req.status & MOLIPC_STATUS_SENDREC))

@@ -77,6 +77,7 @@ struct mproc *pm_proc_by_pid(pid_t pid);
 struct mproc *pm_init_proc(void);
 void pm_exit_proc(struct mproc *rmp, int status, bool unregister);
 void pm_deaths(void);
+void pm_tty_signals(void);
 void pm_wait_interrupt(struct mproc *rmp);
 int do_fork(struct mproc *rmp, struct mol_message *m);
 int do_fork_commit(struct mproc *rmp, struct mol_message *m);

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pm.h"
@@ -288,4 +289,45 @@ int do_sigpending(struct mproc *rmp, struct mol_message *m)
 	memset(s, 0, sizeof(*s));
 	s->old = rmp->sigpending & rmp->sigmask;
 	return MOL_OK;
+}
+
+/*
+ * The terminal driver notified us: a ^C, ^\ or ^Z was typed.  Ask it
+ * (TTY_GETSIG; it never sends us requests, so the sendrec cannot
+ * deadlock) and send each signal to the foreground process group it
+ * names, only to the members of that group that are in the terminal's
+ * session: the driver's record is checked against our table.
+ */
+void pm_tty_signals(void)
+{
+	struct mol_message m;
+	struct mol_tty_sig *s = MOL_BODY(&m, struct mol_tty_sig);
+	int rounds, i, ret;
+
+	for (rounds = 0; rounds < 64; rounds++) {
+		memset(&m, 0, sizeof(m));
+		m.m_type = TTY_GETSIG;
+		ret = mol_sendrec(&pm_mol, MOL_TTY, &m);
+		if (ret < 0 || m.m_type < 0)
+			return;
+		if (!pm_sig_valid(s->sig) || s->pgrp <= 0 || s->sid <= 0) {
+			if (pm_verbose)
+				fprintf(stderr, "molpm: bad TTY_GETSIG reply "
+					"(sig %d, pgrp %d, sid %d)\n", s->sig,
+					s->pgrp, s->sid);
+		} else {
+			for (i = 0; i < NR_PROCS; i++) {
+				struct mproc *t = &mproc[i];
+
+				if (!(t->flags & MP_INUSE) ||
+				    (t->flags & (MP_RESERVED | MP_ZOMBIE)) ||
+				    t->slot < MOL_NR_BOOT_SLOTS ||
+				    t->pgid != s->pgrp || t->sid != s->sid)
+					continue;
+				pm_sig_proc(t, s->sig);
+			}
+		}
+		if (!s->more)
+			return;
+	}
 }

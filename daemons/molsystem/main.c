@@ -45,11 +45,12 @@ static struct {
 	const char *name;
 	const char *pidfile;
 	const char *log;
-	const char *clock, *pm, *init, *libmol, *fs, *disk_driver;
+	const char *clock, *pm, *init, *libmol, *fs, *disk_driver, *tty;
 	const char *disks[SYS_MAX_DISKS];	/* [0]: the root image */
 	const char *mnts[SYS_MAX_DISKS];	/* mount points, or NULL */
 	unsigned int nr_disks;
 	int no_disk_driver;
+	int no_tty;
 	unsigned int nr_procs;
 	int daemon;
 	int no_pm;
@@ -58,7 +59,8 @@ static struct {
 } opt = { .name = "default" };
 
 /* Boot processes molsystem started, in start order. */
-enum { BOOT_CLOCK, BOOT_PM, BOOT_DISK, BOOT_FS, BOOT_INIT, BOOT_NR };
+enum { BOOT_CLOCK, BOOT_PM, BOOT_DISK, BOOT_FS, BOOT_TTY, BOOT_INIT,
+       BOOT_NR };
 static pid_t boot_pid[BOOT_NR];
 
 void sys_log(const char *fmt, ...)
@@ -533,6 +535,21 @@ static int boot(void)
 	if (opt.nr_disks && boot_fs(&srv) < 0)
 		return -1;
 	/*
+	 * The terminal driver, with a file server to reach it through:
+	 * `molctl run` hands it the launcher's terminal over tty.sock.
+	 */
+	if (opt.nr_disks && !opt.no_pm && !opt.no_tty) {
+		char *tty_argv[] = { "moltty", "--socket", NULL, NULL };
+
+		if (asprintf(&tty_argv[2], "%s/tty.sock", sys.run_dir) < 0)
+			return -1;
+		boot_pid[BOOT_TTY] = spawn("moltty", opt.tty, tty_argv, MOL_TTY,
+					   &srv, SK_SERVER, 0, 0);
+		free(tty_argv[2]);
+		if (boot_pid[BOOT_TTY] < 0)
+			return -1;
+	}
+	/*
 	 * init: a user process (sendrec to PM and FS), no kernel calls;
 	 * under the container (its fork, exec, wait are PM calls) unless
 	 * there is no PM to serve them.
@@ -589,7 +606,7 @@ static int wait_gone(pid_t pid, unsigned int ms)
 static void shutdown_instance(void)
 {
 	static const int order[] = {
-		BOOT_INIT, BOOT_FS, BOOT_DISK, BOOT_PM, BOOT_CLOCK
+		BOOT_INIT, BOOT_FS, BOOT_TTY, BOOT_DISK, BOOT_PM, BOOT_CLOCK
 	};
 	unsigned int s, i;
 
@@ -723,6 +740,10 @@ static void usage(FILE *f)
 "      --fs=PATH         file server (default: molfs next to us)\n"
 "      --disk-driver=PATH  disk driver (default: moldisk next to us)\n"
 "      --no-disk-driver  no disk driver: molfs opens the root image itself\n"
+"      --tty-driver=PATH terminal driver, started with disks (default:\n"
+"                        moltty next to us)\n"
+"      --no-tty          no terminal driver (programs keep molctl's\n"
+"                        stdin/stdout/stderr)\n"
 "      --no-host-programs  no fallback to the host's /bin, /usr, ... for\n"
 "                        paths missing in the image (a pure image)\n"
 "      --libmol=PATH     libmol.so preloaded into init (default\n"
@@ -792,6 +813,8 @@ static int parse_args(int argc, char **argv)
 		{ "fs", required_argument, NULL, 'F' },
 		{ "disk-driver", required_argument, NULL, 'R' },
 		{ "no-disk-driver", no_argument, NULL, 'W' },
+		{ "tty-driver", required_argument, NULL, 'T' },
+		{ "no-tty", no_argument, NULL, 'Y' },
 		{ "no-host-programs", no_argument, NULL, 'H' },
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "pidfile", required_argument, NULL, 'p' },
@@ -835,6 +858,8 @@ static int parse_args(int argc, char **argv)
 		case 'F': opt.fs = optarg; break;
 		case 'R': opt.disk_driver = optarg; break;
 		case 'W': opt.no_disk_driver = 1; break;
+		case 'T': opt.tty = optarg; break;
+		case 'Y': opt.no_tty = 1; break;
 		case 'H': opt.no_host_programs = 1; break;
 		case 'd': opt.daemon = 1; break;
 		case 'p': opt.pidfile = optarg; break;
@@ -930,9 +955,10 @@ int main(int argc, char **argv)
 	opt.init = sibling(opt.init, "molinit");
 	opt.fs = sibling(opt.fs, "molfs");
 	opt.disk_driver = sibling(opt.disk_driver, "moldisk");
+	opt.tty = sibling(opt.tty, "moltty");
 	opt.libmol = sibling(opt.libmol, "../lib/libmol.so");
 	if (!opt.clock || !opt.pm || !opt.init || !opt.libmol || !opt.fs ||
-	    !opt.disk_driver)
+	    !opt.disk_driver || !opt.tty)
 		return 1;
 	if (realpath(opt.libmol, NULL))
 		opt.libmol = realpath(opt.libmol, NULL);

@@ -450,12 +450,19 @@ static int ctr_exec(const char *name, ctr_execfn fn, const char *path,
 		errno = ENOMEM;
 		return -1;
 	}
+	/*
+	 * Holding the lock, we count as inside a call: a fatal signal
+	 * (^C during a PATH search) must not wait for the lock in its
+	 * PM_EXIT; PM then learns the end from the death notice.
+	 */
+	ctr_nest++;
 	pthread_mutex_lock(&ctr_lock);
 	fcntl(ctr.mol.fd, F_SETFD, 0);
 	fn(path, argv, env);
 	err = errno;
 	fcntl(ctr.mol.fd, F_SETFD, FD_CLOEXEC);
 	pthread_mutex_unlock(&ctr_lock);
+	ctr_nest--;
 	free(env);
 	errno = err;
 	return -1;

@@ -820,8 +820,7 @@ int isatty(int fd)
 {
 	if (ctr_fsfd(fd) < 0)
 		return REAL(int (*)(int), isatty)(fd);
-	errno = ENOTTY;
-	return 0;
+	return ctr_tty_isatty(fd);
 }
 
 int ioctl(int fd, unsigned long req, ...)
@@ -835,8 +834,7 @@ int ioctl(int fd, unsigned long req, ...)
 	if (ctr_fsfd(fd) < 0)
 		return REAL(int (*)(int, unsigned long, ...), ioctl)(fd, req,
 								    arg);
-	errno = ENOTTY;
-	return -1;
+	return ctr_tty_ioctl(fd, req, arg);
 }
 
 int posix_fadvise(int fd, off_t off, off_t len, int advice)

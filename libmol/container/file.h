@@ -95,6 +95,10 @@ int ctr_fs_open(int dirfd, const char *path, int flags, mode_t mode)
 bool ctr_host_path(const char *path) CTR_HIDDEN;
 void ctr_path_init(void) CTR_HIDDEN;
 
+/* tty.c */
+int ctr_tty_ioctl(int fd, unsigned long req, void *arg) CTR_HIDDEN;
+int ctr_tty_isatty(int fd) CTR_HIDDEN;
+
 /* stdio.c */
 void ctr_std_sync(int fd) CTR_HIDDEN;
 void ctr_stdio_init(void) CTR_HIDDEN;

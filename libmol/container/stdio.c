@@ -177,6 +177,8 @@ void ctr_std_sync(int fd)
 			return;
 		if (fd == 2)
 			setvbuf(fp, NULL, _IONBF, 0);
+		else if (fd == 1 && ctr_fdmap[fd].pipe && isatty(fd))
+			setvbuf(fp, NULL, _IOLBF, BUFSIZ);	/* a terminal */
 		fflush(*var);
 		cookie_std[fd] = fp;
 		cookie_of[fd] = c;

@@ -132,6 +132,8 @@ run fsserver-kmod 600 sh tests/fsserver/run-fsserver.sh kmod
 run files-kmod 900 sh tests/files/run-files.sh kmod
 # Linux's minix.ko reads what molfs wrote, molfs reads what minix.ko wrote.
 run fsoracle-minix 600 sh tests/fsoracle/vm-minix.sh
+run ttycdev-kmod 300 "$bin/mol-ttycdev"
+run tty-kmod 300 sh tests/tty/run-tty.sh kmod
 
 # Tracepoints: every IPC operation shows up in tracefs (what trace-cmd
 # and perf read).

@@ -331,4 +331,140 @@ struct mol_bdev_info {
 };
 MOL_BODY_CHECK(struct mol_bdev_info);
 
+/* ------------------------------------------------------------------ */
+/* Character devices: FS to a character driver (MOL_TTY)               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * FS forwards the calls on a character device it does not serve itself
+ * (the memory devices are FS's own) to the driver of its major: MINIX's
+ * TTY_MAJOR 4 (/dev/console) and CTTY_MAJOR 5 (/dev/tty) go to moltty
+ * at MOL_TTY.  Only MOL_FS may call a character driver (others get
+ * -EPERM); the driver never sends a request to anyone (it replies and
+ * notifies), so FS, PM and the driver cannot deadlock.
+ *
+ * Data moves through grants FS makes of its own buffers (FS copies
+ * between them and the program's grant): READ fills grant @grant
+ * (MOL_GRANT_WRITE) with at most @count <= CDEV_IO_MAX bytes, WRITE
+ * reads it (MOL_GRANT_READ), IOCTL reads and writes it (the argument,
+ * union mol_tty_arg, @count = its size).
+ *
+ * A READ that cannot be satisfied now and has no CDEV_NONBLOCK is
+ * queued by the driver: the reply is CDEV_QUEUED and FS keeps its
+ * caller suspended.  When the read completes (data, end of file, or the
+ * terminal went away) the driver copies the data into the grant, which
+ * FS keeps alive, and notifies FS; FS then asks CDEV_STATUS until it
+ * answers -EAGAIN, each reply naming one finished read (@minor, @user)
+ * and its result in @count/m_type.  CDEV_CANCEL (@minor, @user) takes a
+ * queued read back: its reply is -EINTR if nothing was read, or the
+ * bytes already in the grant if it had completed meanwhile (FS then
+ * delivers them); -ENOENT if there is no such read.  A driver answers
+ * one queued READ per (@minor, @user): a second is -EBUSY.
+ *
+ * Results: >= 0 (bytes, or 0), CDEV_QUEUED, or -errno: -EINVAL (unknown
+ * call, reserved field not zero, @count too big), -ENXIO (no such minor,
+ * or no terminal attached), -EAGAIN (CDEV_NONBLOCK and nothing to
+ * read), -ENOTTY (unknown ioctl, or a session ioctl from a process not
+ * in the terminal's session), -EPERM (a process group not in it), -EIO
+ * (write after the terminal went away), the safecopy's error.
+ */
+#define CDEV_BASE		0x500
+#define CDEV_OPEN		(CDEV_BASE + 0)	/* minor, user, flags */
+#define CDEV_CLOSE		(CDEV_BASE + 1)	/* minor, user */
+#define CDEV_READ		(CDEV_BASE + 2)	/* minor, user, grant, count */
+#define CDEV_WRITE		(CDEV_BASE + 3)	/* minor, user, grant, count */
+#define CDEV_IOCTL		(CDEV_BASE + 4)	/* + request, ids */
+#define CDEV_CANCEL		(CDEV_BASE + 5)	/* minor, user */
+#define CDEV_STATUS		(CDEV_BASE + 6)	/* one finished read */
+#define CDEV_NR_CALLS		7
+
+#define CDEV_IO_MAX		4096		/* bytes per READ or WRITE */
+#define CDEV_QUEUED		(-0x4000)	/* READ reply: queued */
+
+/* flags: OPEN */
+#define CDEV_R_BIT		0x1
+#define CDEV_W_BIT		0x2
+#define CDEV_NOCTTY		0x4
+/* flags: READ, WRITE */
+#define CDEV_NONBLOCK		0x8
+
+struct mol_cdev_req {
+	__u32 minor;		/* in (STATUS: out) */
+	__s32 user;		/* in: the process's endpoint (STATUS: out) */
+	__s32 grant;		/* in: FS's grant, READ, WRITE, IOCTL */
+	__u32 flags;		/* in: CDEV_* above, else 0 */
+	__u32 count;		/* in: bytes (STATUS, CANCEL: out: result) */
+	__u32 request;		/* in: IOCTL: MOL_TIOC_*, else 0 */
+	__s32 pid;		/* in: IOCTL: the caller's MINIX ids as */
+	__s32 pgid;		/*     its container reported them */
+	__s32 sid;
+	__u32 more;		/* out: STATUS: more finished reads */
+};
+MOL_BODY_CHECK(struct mol_cdev_req);
+
+/*
+ * Terminal ioctls (FS_IOCTL / CDEV_IOCTL), and what the container maps
+ * to them (Linux's request, glibc's function):
+ */
+#define MOL_TIOC_GETATTR	1	/* TCGETS, tcgetattr: out termios */
+#define MOL_TIOC_SETATTR	2	/* TCSETS, tcsetattr TCSANOW */
+#define MOL_TIOC_SETATTRW	3	/* TCSETSW, TCSADRAIN */
+#define MOL_TIOC_SETATTRF	4	/* TCSETSF, TCSAFLUSH: input flushed */
+#define MOL_TIOC_GETWINSZ	5	/* TIOCGWINSZ: out winsize */
+#define MOL_TIOC_SETWINSZ	6	/* TIOCSWINSZ: in winsize */
+#define MOL_TIOC_GETPGRP	7	/* TIOCGPGRP, tcgetpgrp: out value */
+#define MOL_TIOC_SETPGRP	8	/* TIOCSPGRP, tcsetpgrp: in value */
+#define MOL_TIOC_SETCTTY	9	/* TIOCSCTTY: the caller's session */
+#define MOL_TIOC_GETSID		10	/* TIOCGSID, tcgetsid: out value */
+#define MOL_TIOC_FLUSH		11	/* TCFLSH, tcflush: in value */
+#define MOL_TIOC_INQ		12	/* FIONREAD: out value */
+#define MOL_TIOC_DRAIN		13	/* TCSBRK 1, tcdrain */
+#define MOL_TIOC_MAX		13
+
+/*
+ * struct mol_termios: Linux's flag values (c_iflag ICRNL, c_lflag
+ * ICANON, ...) and c_cc indexes (VINTR 0 ... VEOL2 16), as the kernel's
+ * struct termios2; speeds in baud.
+ */
+#define MOL_NCCS		19
+struct mol_termios {
+	__u32 c_iflag;
+	__u32 c_oflag;
+	__u32 c_cflag;
+	__u32 c_lflag;
+	__u8 c_line;
+	__u8 c_cc[MOL_NCCS];
+	__u32 c_ispeed;
+	__u32 c_ospeed;
+};
+
+struct mol_winsize {
+	__u16 ws_row, ws_col, ws_xpixel, ws_ypixel;
+};
+
+union mol_tty_arg {
+	struct mol_termios tio;
+	struct mol_winsize ws;
+	__s32 value;
+};
+
+/*
+ * TTY_GETSIG: from MOL_PM to the terminal driver, after the driver
+ * notified PM (a ^C, ^\ or ^Z typed: ISIG).  The reply names one signal
+ * for the foreground process group @pgrp of session @sid, or -EAGAIN
+ * when there is none left; @more says whether to ask again.  PM sends
+ * @sig to the processes of group @pgrp whose session is @sid (and no
+ * others): the driver's record is checked against PM's table.
+ */
+#define TTY_BASE		0x580
+#define TTY_GETSIG		(TTY_BASE + 0)
+
+struct mol_tty_sig {
+	__s32 sig;		/* out: Linux signal number */
+	__s32 pgrp;		/* out */
+	__s32 sid;		/* out */
+	__u32 more;		/* out */
+};
+MOL_BODY_CHECK(struct mol_tty_sig);
+
 #endif /* _UAPI_LINUX_MOLCALLS_H */

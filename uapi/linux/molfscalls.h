@@ -122,6 +122,8 @@
 #define MOL_RANDOM_MAJOR	16	/* MINIX RANDOM_MAJOR */
 #define MOL_RANDOM_MINOR	0	/* /dev/random, /dev/urandom */
 #define MOL_CTTY_MAJOR		5	/* MINIX CTTY_MAJOR: /dev/tty */
+#define MOL_TTY_MAJOR		4	/* MINIX TTY_MAJOR: /dev/console */
+#define MOL_CONSOLE_MINOR	0	/* /dev/console: moltty's terminal */
 
 /* ------------------------------------------------------------------ */
 /* Fixed-layout structures copied through grants                       */
@@ -226,21 +228,24 @@ struct mol_dirent64 {
 #define FS_STATVFS		(FS_BASE + 37)
 #define FS_FSTATVFS		(FS_BASE + 38)
 #define FS_MKNOD		(FS_BASE + 39)	/* mknod, mknodat, mkfifo */
-#define FS_NR_CALLS		40
+#define FS_IOCTL		(FS_BASE + 40)	/* terminal ioctls */
+#define FS_NR_CALLS		41
 
 /*
  * FS_OPEN: openat(dirfd, path, flags, mode).  Reply: the new descriptor
  * (the lowest free one).  mode is used with O_CREAT (the umask applied
  * by FS).  Flags outside the MOL_O_* above -> -EINVAL (unknown bits are
  * rejected, unlike Linux, which ignores them).  Opening a FIFO is
- * -ENXIO (named pipes are not served yet).
+ * -ENXIO (named pipes are not served yet).  On success @mode is set to
+ * the file type (S_IFMT bits) of what was opened, so that the caller
+ * knows a character device (calls on a terminal may block).
  */
 struct mol_fs_open {
 	__s32 dirfd;		/* in: descriptor or MOL_AT_FDCWD */
 	__s32 path_grant;	/* in */
 	__u32 path_len;		/* in */
 	__u32 flags;		/* in: MOL_O_* */
-	__u32 mode;		/* in: permission bits for O_CREAT */
+	__u32 mode;		/* in: permission bits for O_CREAT; out: S_IFMT */
 };
 MOL_BODY_CHECK(struct mol_fs_open);
 
@@ -439,6 +444,25 @@ struct mol_fs_mount {
 	__u32 flags;		/* in: 0 or MOL_MS_RDONLY */
 };
 MOL_BODY_CHECK(struct mol_fs_mount);
+
+/*
+ * FS_IOCTL: a terminal request MOL_TIOC_* (<linux/molcalls.h>) on
+ * descriptor @fd, with its argument (union mol_tty_arg) in grant @grant
+ * of @len bytes (MOL_GRANT_READ | MOL_GRANT_WRITE; FS copies it in
+ * before and out after the call), and the caller's MINIX pid, process
+ * group and session (for MOL_TIOC_SETCTTY and MOL_TIOC_SETPGRP).
+ * -ENOTTY for a descriptor that is not a terminal.  Reply 0.
+ */
+struct mol_fs_ioctl {
+	__s32 fd;		/* in */
+	__u32 request;		/* in: MOL_TIOC_* */
+	__s32 grant;		/* in */
+	__u32 len;		/* in: <= sizeof(union mol_tty_arg) */
+	__s32 pid;		/* in */
+	__s32 pgid;		/* in */
+	__s32 sid;		/* in */
+};
+MOL_BODY_CHECK(struct mol_fs_ioctl);
 
 /* ------------------------------------------------------------------ */
 /* Process bookkeeping: from MOL_PM to MOL_FS                          */

@@ -29,8 +29,10 @@ void filp_put(struct filp *f)
 	case FILP_PIPE:
 		pipe_close_end(f->pipe, f->end);
 		break;
-	case FILP_INODE:
 	case FILP_CHR:
+		cdev_close(f);
+		/* fall through */
+	case FILP_INODE:
 		vn_put(f->vn);
 		break;
 	}

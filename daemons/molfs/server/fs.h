@@ -40,10 +40,11 @@ struct vnode {
 enum filp_kind {
 	FILP_INODE,			/* regular file, directory, symlink */
 	FILP_PIPE,
-	FILP_CHR,			/* a device FS serves (molmem.c) */
+	FILP_CHR,			/* a character device (cdev.c) */
 };
 
 struct pipe;
+struct cdev_wait;
 
 /* An open file description (shared after dup and fork). */
 struct filp {
@@ -56,6 +57,7 @@ struct filp {
 	struct pipe *pipe;
 	int end;			/* pipe: 0 read end, 1 write end */
 	unsigned int minor, major;	/* FILP_CHR */
+	int driver;			/* FILP_CHR: endpoint, MOL_NONE: FS */
 };
 
 struct fd_slot {
@@ -75,6 +77,7 @@ struct fproc {
 	struct mol_message susp;	/* the request */
 	uint64_t susp_done;		/* bytes moved so far */
 	struct pipe *susp_pipe;
+	struct cdev_wait *susp_cdev;	/* a read queued by a driver */
 };
 
 /* main.c */
@@ -185,6 +188,17 @@ int do_umount(struct fproc *fp, struct mol_message *m);
 void sync_all(void);
 void unmount_all(void);
 extern struct vmnt vmnts[NR_MNTS];
+
+/* cdev.c */
+int cdev_open(struct fproc *fp, struct filp *f, uint32_t rdev,
+	      unsigned int flags);
+void cdev_close(struct filp *f);
+bool cdev_is_driven(const struct filp *f);
+ssize_t cdev_io(struct fproc *fp, struct filp *f, struct mol_message *m,
+		bool write, size_t len);
+void cdev_notified(int driver);
+void cdev_cancel(struct fproc *fp, bool reply);
+int do_ioctl(struct fproc *fp, struct mol_message *m);
 
 /* molmem.c */
 int mem_open(struct filp *f, uint32_t rdev);

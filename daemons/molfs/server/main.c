@@ -91,6 +91,7 @@ static const struct {
 	[FS_STATVFS - FS_BASE]	 = { do_statvfs, false },
 	[FS_FSTATVFS - FS_BASE]	 = { do_fstatvfs, false },
 	[FS_MKNOD - FS_BASE]	 = { do_mknod, true },
+	[FS_IOCTL - FS_BASE]	 = { do_ioctl, false },
 };
 
 static int dispatch(struct mol_message *m)
@@ -171,8 +172,11 @@ static void serve(void)
 		}
 		if (ret < 0)
 			continue;
-		if (req.status & MOLIPC_STATUS_NOTIFY)
+		if (req.status & MOLIPC_STATUS_NOTIFY) {
+			if (req.msg.m_source == MOL_TTY)
+				cdev_notified(MOL_TTY);
 			continue;
+		}
 		ret = dispatch(&req.msg);
 		if (ret == SUSPEND)
 			continue;

@@ -3,8 +3,9 @@
  * molmem.c - MINIX's memory driver, served by FS itself: the character
  * devices /dev/null (MEM major, minor 3: end of file, writes discarded),
  * /dev/zero (minor 5: zeros), /dev/random and /dev/urandom (RANDOM
- * major 16: getrandom(2)).  /dev/tty (CTTY major 5) is the terminal's,
- * not served yet: opening it gives ENXIO, as for every other device.
+ * major 16: getrandom(2)).  /dev/console (TTY major 4) and /dev/tty
+ * (CTTY major 5) are the terminal driver's (cdev.c forwards them to
+ * moltty); other devices give ENXIO.
  *
  * At start, a writable root image gets the missing /dev entries (mknod,
  * owned by root); see Documentation/filesystem.md, "The /dev view".
@@ -28,6 +29,7 @@ static const struct {
 	{ "random", DEV(MOL_RANDOM_MAJOR, MOL_RANDOM_MINOR) },
 	{ "urandom", DEV(MOL_RANDOM_MAJOR, MOL_RANDOM_MINOR) },
 	{ "tty", DEV(MOL_CTTY_MAJOR, 0) },
+	{ "console", DEV(MOL_TTY_MAJOR, MOL_CONSOLE_MINOR) },
 };
 
 int mem_open(struct filp *f, uint32_t rdev)

@@ -114,8 +114,7 @@ int do_open(struct fproc *fp, struct mol_message *m)
 	f->isdir = S_ISDIR(st.mode);
 	err = 0;
 	if (S_ISCHR(st.mode)) {
-		f->kind = FILP_CHR;
-		err = mem_open(f, st.rdev);
+		err = cdev_open(fp, f, st.rdev, fl);
 	} else if (S_ISBLK(st.mode) || S_ISFIFO(st.mode) ||
 		   S_ISSOCK(st.mode)) {
 		err = -ENXIO;
@@ -127,6 +126,8 @@ int do_open(struct fproc *fp, struct mol_message *m)
 	fd = fd_install(fp, 0, f, fl & MOL_O_CLOEXEC);
 	if (fd < 0)
 		filp_put(f);
+	else
+		b->mode = st.mode & S_IFMT;	/* out: the file type */
 	return fd;
 
 out_put:

@@ -70,6 +70,7 @@ void fproc_close_all(struct fproc *fp)
 
 static void fproc_free(struct fproc *fp)
 {
+	cdev_cancel(fp, false);
 	pipe_cancel(fp, false);
 	fproc_close_all(fp);
 	vn_put(fp->cwd);
@@ -150,6 +151,7 @@ int do_pm_call(struct mol_message *m)
 		fp->cr.gid = b->gid;
 		return 0;
 	case FS_PM_UNPAUSE:
+		cdev_cancel(fp, true);
 		pipe_cancel(fp, true);
 		return 0;
 	}

@@ -80,8 +80,7 @@ int do_read(struct fproc *fp, struct mol_message *m)
 	if (positional && b->offset < 0)
 		return -EINVAL;
 	if (f->kind == FILP_CHR)
-		return write ? mem_write(f, fp->endpoint, b->grant, len) :
-			       mem_read(f, fp->endpoint, b->grant, len);
+		return (int)cdev_io(fp, f, m, write, len);
 	if (f->isdir)
 		return -EISDIR;
 	if (len == 0)
@@ -103,7 +102,7 @@ int do_lseek(struct fproc *fp, struct mol_message *m)
 
 	if (!f)
 		return -EBADF;
-	if (f->kind == FILP_PIPE)
+	if (f->kind == FILP_PIPE || cdev_is_driven(f))
 		return -ESPIPE;
 	switch (b->whence) {
 	case MOL_SEEK_SET:
