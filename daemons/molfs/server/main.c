@@ -91,6 +91,7 @@ static const struct {
 	[FS_STATVFS - FS_BASE]	 = { do_statvfs, false },
 	[FS_FSTATVFS - FS_BASE]	 = { do_fstatvfs, false },
 	[FS_MKNOD - FS_BASE]	 = { do_mknod, true },
+	[FS_EXEC_LOCATE - FS_BASE] = { do_exec_locate, false },
 };
 
 static int dispatch(struct mol_message *m)
@@ -229,6 +230,7 @@ static int mount_root(const char *image, long disk, bool rdonly)
 	int ret;
 
 	if (disk < 0) {
+		fs_standalone = true;
 		ret = mount_image(image, rdonly, NULL, 0, &m);
 	} else {
 		snprintf(name, sizeof(name), "moldisk:%ld", disk);
