@@ -448,8 +448,8 @@ struct linux_dirent64 {
 static int req_getdents(int who, struct export *ex, struct node *dir,
 			struct mol_fsreq *r)
 {
+	char rel[PATH_MAX], dirrel[PATH_MAX];
 	struct linux_dirent64 *d;
-	char rel[PATH_MAX];
 	struct stat st;
 	uint32_t ino, parent = 0;
 	size_t off;
@@ -461,6 +461,8 @@ static int req_getdents(int who, struct export *ex, struct node *dir,
 	fd = node_open(ex, dir, O_RDONLY | O_DIRECTORY, &st);
 	if (fd < 0)
 		return fd;
+	/* node_get() may move the table: @dir is not used after this */
+	snprintf(dirrel, sizeof(dirrel), "%s", dir->rel);
 	if (lseek(fd, (off_t)r->pos, SEEK_SET) < 0) {
 		err = -errno;
 		goto out;
@@ -477,15 +479,16 @@ static int req_getdents(int who, struct export *ex, struct node *dir,
 			ino = r->ino;
 		} else if (!strcmp(d->d_name, "..")) {
 			if (!parent) {
-				err = parent_of(ex, dir, &parent);
+				err = parent_of(ex, node_of(ex, r->ino),
+						&parent);
 				if (err)
 					goto out;
 			}
 			ino = parent;
 		} else {
 			err = -ENAMETOOLONG;
-			if (snprintf(rel, sizeof(rel), "%s%s%s", dir->rel,
-				     dir->rel[0] ? "/" : "", d->d_name) >=
+			if (snprintf(rel, sizeof(rel), "%s%s%s", dirrel,
+				     dirrel[0] ? "/" : "", d->d_name) >=
 			    (int)sizeof(rel))
 				goto out;
 			/* as Linux: a mount point shows the covered inode */

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -225,20 +226,21 @@ static ssize_t server_read(struct vmnt *m, uint32_t ino, void *buf,
 /* The server's records, checked before they go to a process. */
 static int dirents_ok(const unsigned char *buf, size_t len)
 {
+	const size_t hdr = offsetof(struct mol_dirent64, d_name);
 	const struct mol_dirent64 *d;
 	size_t off, namelen;
 
 	for (off = 0; off < len; off += d->d_reclen) {
-		if (len - off < sizeof(*d) + 1)
+		if (len - off < hdr + 1)
 			return 0;
 		d = (const struct mol_dirent64 *)(buf + off);
-		if (d->d_reclen < sizeof(*d) + 1 || d->d_reclen % 8 ||
-		    d->d_reclen > len - off)
+		if (d->d_reclen < hdr + 2 || d->d_reclen % 8 ||
+		    d->d_reclen > len - off || !d->d_ino)
 			return 0;
-		namelen = strnlen(d->d_name, d->d_reclen - sizeof(*d));
-		if (namelen == 0 || namelen == d->d_reclen - sizeof(*d) ||
-		    namelen > MOL_FSREQ_NAME_MAX || memchr(d->d_name, '/',
-							   namelen))
+		namelen = strnlen(d->d_name, d->d_reclen - hdr);
+		if (namelen == 0 || namelen == d->d_reclen - hdr ||
+		    namelen > MOL_FSREQ_NAME_MAX ||
+		    memchr(d->d_name, '/', namelen))
 			return 0;
 	}
 	return 1;
