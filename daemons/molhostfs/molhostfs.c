@@ -379,11 +379,26 @@ static int req_stat(int who, struct export *ex, struct node *n,
 	return copy_to(who, r, &ms, sizeof(ms));
 }
 
+/*
+ * Open the file O_PATH descriptor @pfd stands for with @flags (@pfd is
+ * closed): the same inode, whatever its name is now.
+ */
+static int reopen(int pfd, int flags)
+{
+	char proc[64];
+	int fd, err;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+	fd = open(proc, flags | O_CLOEXEC);
+	err = errno;
+	close(pfd);
+	return fd < 0 ? -err : fd;
+}
+
 /* A readable descriptor of regular file @ino (cached). */
 static int read_fd(struct export *ex, uint32_t ino)
 {
 	struct open_file *o, *victim = &open_cache[0];
-	char proc[64];
 	struct stat st;
 	int pfd, fd, i;
 
@@ -404,12 +419,9 @@ static int read_fd(struct export *ex, uint32_t ino)
 		close(pfd);
 		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 	}
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
-	fd = open(proc, O_RDONLY | O_CLOEXEC);
-	i = errno;
-	close(pfd);
+	fd = reopen(pfd, O_RDONLY);
 	if (fd < 0)
-		return -i;
+		return fd;
 	if (victim->ex && victim->fd >= 0)
 		close(victim->fd);
 	victim->ex = ex;
@@ -458,7 +470,14 @@ static int req_getdents(int who, struct export *ex, struct node *dir,
 
 	if (r->len > MOL_FSREQ_IO_MAX || r->pos > INT64_MAX)
 		return -EINVAL;
-	fd = node_open(ex, dir, O_RDONLY | O_DIRECTORY, &st);
+	fd = node_open(ex, dir, O_PATH, &st);
+	if (fd < 0)
+		return fd;
+	if (!S_ISDIR(st.st_mode)) {
+		close(fd);
+		return -ENOTDIR;
+	}
+	fd = reopen(fd, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
 		return fd;
 	/* node_get() may move the table: @dir is not used after this */
