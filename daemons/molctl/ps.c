@@ -128,6 +128,7 @@ static const char *ep_name(int ep, char *buf, size_t size)
 	case MOL_PM: return "PM";
 	case MOL_FS: return "FS";
 	case MOL_DISK: return "DISK";
+	case MOL_HOSTFS: return "HOSTFS";
 	case MOL_INIT: return "INIT";
 	}
 	snprintf(buf, size, "%d", ep);
