@@ -395,22 +395,17 @@ static int reopen(int pfd, int flags)
 	return fd < 0 ? -err : fd;
 }
 
-/* A readable descriptor of regular file @ino (cached). */
+/*
+ * A readable descriptor of regular file @ino.  The file is looked for
+ * again each time (still inside, still the same); the descriptor of a
+ * recent one is reused.
+ */
 static int read_fd(struct export *ex, uint32_t ino)
 {
 	struct open_file *o, *victim = &open_cache[0];
 	struct stat st;
 	int pfd, fd, i;
 
-	for (i = 0; i < NR_OPEN_CACHE; i++) {
-		o = &open_cache[i];
-		if (o->ex == ex && o->ino == ino && o->fd >= 0) {
-			o->used = ++open_clock;
-			return o->fd;
-		}
-		if (o->used < victim->used)
-			victim = o;
-	}
 	/* O_PATH first: opening a device or FIFO could act on it */
 	pfd = node_open(ex, node_of(ex, ino), O_PATH, &st);
 	if (pfd < 0)
@@ -418,6 +413,16 @@ static int read_fd(struct export *ex, uint32_t ino)
 	if (!S_ISREG(st.st_mode)) {
 		close(pfd);
 		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	}
+	for (i = 0; i < NR_OPEN_CACHE; i++) {
+		o = &open_cache[i];
+		if (o->ex == ex && o->ino == ino && o->fd >= 0) {
+			close(pfd);
+			o->used = ++open_clock;
+			return o->fd;
+		}
+		if (o->used < victim->used)
+			victim = o;
 	}
 	fd = reopen(pfd, O_RDONLY);
 	if (fd < 0)

@@ -93,6 +93,9 @@ prog=$(command -v env)
 	>/dev/null || bad "mkimage"
 "$tool" "$img" mkdir /prog >/dev/null && \
 	"$tool" "$img" put "$prog" /prog/myenv >/dev/null || bad "put myenv"
+# The image's own /bin, hidden by the host mount there.
+"$tool" "$img" mkdir /bin >/dev/null && \
+	"$tool" "$img" put "$prog" /bin/mol-hidden >/dev/null || bad "put hidden"
 
 # ---------------------------------------------------------------- on
 printf '[disks]\nroot = %s\ndisk = %s:/mnt/data\nhost_mounts = /bin /sbin /usr /lib /lib64 /nonexistent-dir %s\n' \
@@ -108,6 +111,8 @@ expect "stat of a host link" "$(stat -c '%s %a %F %N' /bin/sh)" \
 	"$(run /usr/bin/stat -c '%s %a %F %N' /bin/sh)"
 expect "read a host file" "$(sha256sum </usr/bin/env)" \
 	"$(run /bin/sh -c 'sha256sum </usr/bin/env')"
+run /bin/mol-hidden >/dev/null 2>&1
+expect "the mount hides the image's /bin" 127 $?
 expect "a missing host directory is skipped" "" \
 	"$(run /bin/sh -c 'ls -d /nonexistent-dir 2>/dev/null')"
 expect "sh's PATH search" "$(command -v sha256sum)" \
@@ -189,6 +194,8 @@ st=$?
 expect "pure image: no /usr/bin/env" 127 $st
 run /bin/sh -c true >/dev/null 2>&1
 expect "pure image: no host sh" 127 $?
+run /bin/mol-hidden >/dev/null 2>&1
+expect "pure image: its /bin is back (the file is not executable)" 126 $?
 down
 
 echo "hostfs-run $transport: $pass passed, $fail failed"
