@@ -67,6 +67,7 @@ struct vmnt {
 	struct mfs *fs;			/* local_ops: the MINIX core */
 	int server;			/* server_ops: its endpoint ... */
 	uint32_t export;		/* ... and the tree it serves */
+	int minor;			/* a disk-driver minor, or -1 */
 	uint32_t dev;			/* st_dev */
 	bool rdonly;
 	struct vmnt *parent;		/* NULL: the root file system */
@@ -240,6 +241,8 @@ int mount_image(const char *image, bool rdonly, struct vmnt *parent,
 		uint32_t covered, struct vmnt **mp);
 int mount_server(int server, uint32_t export, struct vmnt *parent,
 		 uint32_t covered, struct vmnt **mp);
+int mount_disk(unsigned int minor, bool rdonly, struct vmnt *parent,
+	       uint32_t covered, struct vmnt **mp);
 extern bool fs_standalone;
 struct vmnt *mount_at(struct vnode vn);
 int do_mount(struct fproc *fp, struct mol_message *m);

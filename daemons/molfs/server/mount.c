@@ -67,6 +67,7 @@ int mount_dev(struct mfs_blockdev *dev, const char *name, bool rdonly,
 	}
 	m->ops = &local_ops;
 	m->server = MOL_NONE;
+	m->minor = -1;
 	vmnt_enter(m, name, rdonly, parent, covered);
 	*mp = m;
 	return 0;
@@ -91,6 +92,7 @@ int mount_server(int server, uint32_t export, struct vmnt *parent,
 		return -EINVAL;
 	memset(m, 0, sizeof(*m));
 	m->ops = &server_ops;
+	m->minor = -1;
 	m->server = server;
 	m->export = export;
 	snprintf(m->image, sizeof(m->image), "server %d:%u", server, export);
@@ -108,20 +110,27 @@ int mount_server(int server, uint32_t export, struct vmnt *parent,
 	return 0;
 }
 
-static int mount_disk(unsigned int minor, bool rdonly, struct vmnt *parent,
-		      uint32_t covered, struct vmnt **mp)
+/* Minor @minor of the disk driver; a minor is mounted once (-EBUSY). */
+int mount_disk(unsigned int minor, bool rdonly, struct vmnt *parent,
+	       uint32_t covered, struct vmnt **mp)
 {
 	struct mfs_blockdev *dev;
 	char name[32];
-	int err;
+	int err, i;
 
 	if (minor > 255)
 		return -ENXIO;
+	for (i = 0; i < NR_MNTS; i++)
+		if (vmnts[i].used && vmnts[i].minor == (int)minor)
+			return -EBUSY;
 	snprintf(name, sizeof(name), "moldisk:%u", minor);
 	err = mfs_moldisk_open(&fs_mol, MOL_DISK, minor, rdonly, &dev);
 	if (err)
 		return err;
-	return mount_dev(dev, name, rdonly, parent, covered, mp);
+	err = mount_dev(dev, name, rdonly, parent, covered, mp);
+	if (!err)
+		(*mp)->minor = (int)minor;
+	return err;
 }
 
 int mount_image(const char *image, bool rdonly, struct vmnt *parent,
