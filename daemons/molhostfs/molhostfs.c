@@ -22,8 +22,10 @@
  *
  * Inode numbers: the host's (device, inode) pairs are numbered 1, 2, ...
  * in the order FS meets them (1: the root), per export, stable while the
- * server runs; hard links are one inode.  Nothing is forgotten: the
- * table grows with what FS has looked up or listed (at most NODES_MAX).
+ * server runs; hard links are one inode; getdents gives the same numbers
+ * (from a stat of each entry: d_ino is not st_ino on overlayfs).
+ * Nothing is forgotten: the table grows with what FS has looked up or
+ * listed (at most NODES_MAX).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -467,7 +469,7 @@ static int req_getdents(int who, struct export *ex, struct node *dir,
 {
 	char rel[PATH_MAX], dirrel[PATH_MAX];
 	struct linux_dirent64 *d;
-	struct stat st;
+	struct stat st, est;
 	uint32_t ino, parent = 0;
 	size_t off;
 	ssize_t n;
@@ -515,8 +517,16 @@ static int req_getdents(int who, struct export *ex, struct node *dir,
 				     dirrel[0] ? "/" : "", d->d_name) >=
 			    (int)sizeof(rel))
 				goto out;
-			/* as Linux: a mount point shows the covered inode */
-			err = node_get(ex, st.st_dev, d->d_ino, rel, &ino);
+			/*
+			 * The entry's own (device, inode), as a lookup sees
+			 * it: d_ino is not st_ino everywhere (overlayfs).
+			 */
+			if (fstatat(fd, d->d_name, &est,
+				    AT_SYMLINK_NOFOLLOW) < 0) {
+				est.st_dev = st.st_dev;	/* gone meanwhile */
+				est.st_ino = d->d_ino;
+			}
+			err = node_get(ex, est.st_dev, est.st_ino, rel, &ino);
 			if (err)
 				goto out;
 		}

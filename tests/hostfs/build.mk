@@ -7,6 +7,7 @@
 #                      then tests/hostfs/run-hostfs.sh (programs under
 #                      molctl with host mounts on and off, a second
 #                      image through moldisk) over unix and udp
+# Over kmod both run in the qemu guest: vmcheck, or tests/hostfs/vm-hostfs.sh.
 # Needs the variables of tests/build.mk (include it after that file).
 
 ALL_TARGETS	+= $(BIN)/mol-hostfs

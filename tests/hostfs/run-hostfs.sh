@@ -97,6 +97,17 @@ prog=$(command -v env)
 "$tool" "$img" mkdir /bin >/dev/null && \
 	"$tool" "$img" put "$prog" /bin/mol-hidden >/dev/null || bad "put hidden"
 
+# A bad host_mounts is refused before anything starts.
+for v in "usr" "/" "/usr relative"; do
+	printf '[disks]\nroot = %s\nhost_mounts = %s\n' "$img" "$v" \
+		>"$base/bad.ini"
+	"$molctl" -i "$name" up --transport "$transport" \
+		--config "$base/bad.ini" >"$base/bad.out" 2>&1
+	expect "host_mounts = $v refused" 2 $?
+done
+grep -q "host_mounts" "$base/bad.out"
+expect "the error names the key" 0 $?
+
 # ---------------------------------------------------------------- on
 printf '[disks]\nroot = %s\ndisk = %s:/mnt/data\nhost_mounts = /bin /sbin /usr /lib /lib64 /nonexistent-dir %s\n' \
 	"$img" "$data" "$T" >"$base/on.ini"

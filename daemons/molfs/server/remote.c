@@ -29,6 +29,9 @@
 
 #define FSREQ_TIMEOUT_MS	10000
 
+_Static_assert(MFS_ROOT_INO == MOL_FSREQ_ROOT_INO,
+	       "a mount's root is inode 1 on both kinds of file system");
+
 /* sendrec @call to the mount's server, with @buf granted for @access. */
 static int fsreq(struct vmnt *m, int call, struct mol_fsreq *r, void *buf,
 		 size_t len, int access)
