@@ -373,6 +373,28 @@ static int disk_arg(const char *arg, unsigned int d, char *out)
 }
 
 /*
+ * Is image @d (of the absolute disk arguments) one of the earlier ones?
+ * Two minors of one image would be two file systems on the same blocks.
+ */
+static int disk_twice(char abs[][4096], unsigned int d)
+{
+	const char *m1, *m2;
+	size_t l1, l2;
+	unsigned int i;
+
+	l1 = molctl_disk_split(abs[d], &m1);
+	for (i = 0; i < d; i++) {
+		l2 = molctl_disk_split(abs[i], &m2);
+		if (l1 == l2 && !memcmp(abs[d], abs[i], l1)) {
+			ctl_err("up: disk image %.*s given twice", (int)l1,
+				abs[d]);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+/*
  * The host mounts of @list ("no": none): the directories that exist on
  * this host (a missing one is skipped, e.g. /lib64 on arm64).
  */
@@ -521,6 +543,9 @@ int cmd_up(int argc, char **argv)
 	}
 	for (d = 0; d < cfg.nr_disks; d++) {
 		ret = disk_arg(cfg.disk[d], d, disk_abs[d]);
+		if (ret)
+			return ret;
+		ret = disk_twice(disk_abs, d);
 		if (ret)
 			return ret;
 	}

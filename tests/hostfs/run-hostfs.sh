@@ -108,6 +108,14 @@ done
 grep -q "host_mounts" "$base/bad.out"
 expect "the error names the key" 0 $?
 
+# One image twice would be two file systems on the same blocks.
+"$molctl" -i "$name" up --transport "$transport" --disk "$img" \
+	--disk "$base/../$(basename "$base")/root.img:/mnt/again" \
+	>"$base/bad.out" 2>&1
+expect "the same image twice refused" 2 $?
+grep -q "given twice" "$base/bad.out"
+expect "the error says why" 0 $?
+
 # ---------------------------------------------------------------- on
 printf '[disks]\nroot = %s\ndisk = %s:/mnt/data\nhost_mounts = /bin /sbin /usr /lib /lib64 /nonexistent-dir %s\n' \
 	"$img" "$data" "$T" >"$base/on.ini"
