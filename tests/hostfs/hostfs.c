@@ -44,6 +44,7 @@ struct agent {
 	int seq, done;
 	int quit;
 	int ready;		/* the grants exist */
+	int grantee;		/* whom the grants are for */
 	int rc;			/* mol_sendrec's status */
 	struct mol_message m;
 	int g_name, g_buf;	/* grant ids, for MOL_HOSTFS */
@@ -55,16 +56,16 @@ static int agent_fn(struct mt_proc *self, void *arg)
 {
 	struct agent *a = arg;
 
-	a->g_name = mol_grant_create(&self->mol, MOL_HOSTFS, a->name,
+	a->g_name = mol_grant_create(&self->mol, a->grantee, a->name,
 				     sizeof(a->name), MOL_GRANT_READ);
-	a->g_buf = mol_grant_create(&self->mol, MOL_HOSTFS, a->buf,
+	a->g_buf = mol_grant_create(&self->mol, a->grantee, a->buf,
 				    sizeof(a->buf),
 				    MOL_GRANT_READ | MOL_GRANT_WRITE);
 	__atomic_store_n(&a->ready, 1, __ATOMIC_RELEASE);
 	for (;;) {
 		if (mt_wait_go(self) < 0 || a->quit)
 			return 0;
-		a->rc = mol_sendrec(&self->mol, MOL_HOSTFS, &a->m);
+		a->rc = mol_sendrec(&self->mol, a->grantee, &a->m);
 		__atomic_store_n(&a->done, a->seq, __ATOMIC_RELEASE);
 	}
 }
@@ -89,14 +90,16 @@ FIXTURE(hfs) {
 	char bin[PATH_MAX];
 };
 
-static char *server_path(char *buf, size_t size)
+/* Program @name: $@env, else next to this binary. */
+static char *program_path(char *buf, size_t size, const char *env,
+			  const char *name)
 {
-	const char *env = getenv("MOLHOSTFS");
+	const char *e = getenv(env);
 	ssize_t n;
 	char *s;
 
-	if (env) {
-		snprintf(buf, size, "%s", env);
+	if (e) {
+		snprintf(buf, size, "%s", e);
 		return buf;
 	}
 	n = readlink("/proc/self/exe", buf, size - 16);
@@ -104,7 +107,7 @@ static char *server_path(char *buf, size_t size)
 		return NULL;
 	buf[n] = '\0';
 	s = strrchr(buf, '/');
-	strcpy(s ? s + 1 : buf, "molhostfs");
+	strcpy(s ? s + 1 : buf, name);
 	return buf;
 }
 
@@ -144,8 +147,12 @@ static int make_tree(const char *dir, char *root, size_t size)
 		data[i] = (unsigned char)(i * 7 + i / 251);
 	if (put(root, "data", data, DATA_SIZE) ||
 	    put(root, "small", "hello\n", 6) ||
+	    put(root, "prog", "#!/bin/sh\n", 10) ||
 	    put(root, LONGNAME, "x", 1) ||
 	    put(out, "secret", "secret\n", 7))
+		goto out;
+	snprintf(path, sizeof(path), "%s/prog", root);
+	if (chmod(path, 0755))
 		goto out;
 	snprintf(path, sizeof(path), "%s/sub", root);
 	if (mkdir(path, 0750) || put(path, "inner", "inner\n", 6))
@@ -184,7 +191,8 @@ FIXTURE_SETUP(hfs)
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	ASSERT_EQ(0, make_tree(self->dir, self->root, sizeof(self->root)));
-	ASSERT_NE(NULL, server_path(self->bin, sizeof(self->bin)));
+	ASSERT_NE(NULL, program_path(self->bin, sizeof(self->bin),
+				     "MOLHOSTFS", "molhostfs"));
 	ASSERT_EQ(0, access(self->bin, X_OK))
 		TH_LOG("%s: not found (set MOLHOSTFS)", self->bin);
 
@@ -205,6 +213,8 @@ FIXTURE_SETUP(hfs)
 	self->u = mt_shared_alloc(sizeof(struct agent));
 	ASSERT_NE(NULL, self->a);
 	ASSERT_NE(NULL, self->u);
+	self->a->grantee = MOL_HOSTFS;
+	self->u->grantee = MOL_HOSTFS;
 	ASSERT_EQ(0, mt_spawn(&self->fs, &self->in, MOL_FS, NULL, 0,
 			      agent_fn, self->a));
 	mt_priv_user(&up);
@@ -348,16 +358,16 @@ TEST_F(hfs, lookup_and_stat_match_the_host)
 {
 	static const char *const names[] = {
 		"data", "small", LONGNAME, "sub", "fifo", "abs", "rel", "up",
-		"outlink",
+		"outlink", "prog",
 	};
-	uint32_t mode, inos[9];
+	uint32_t mode, inos[10];
 	char path[PATH_MAX];
 	struct stat st;
 	unsigned int i, j;
 	int ino;
 
 	ASSERT_TRUE(same_stat(self, MOL_FSREQ_ROOT_INO, "."));
-	for (i = 0; i < 9; i++) {
+	for (i = 0; i < 10; i++) {
 		ino = lookup(self, MOL_FSREQ_ROOT_INO, names[i], &mode);
 		ASSERT_GT(ino, 1) TH_LOG("%s: %d", names[i], ino);
 		inos[i] = ino;
@@ -737,6 +747,323 @@ TEST_F(hfs, malformed_requests_are_refused)
 	EXPECT_EQ(-EPERM, raw(self->u, &self->user, &m));
 	/* and the server still serves */
 	EXPECT_EQ(ino, lookup(self, MOL_FSREQ_ROOT_INO, "small", NULL));
+}
+
+/* ---------------------------------------------------------------- */
+/* Through molfs: mounts by disk minor and of the server              */
+/* ---------------------------------------------------------------- */
+
+#define IMG_BLOCKS	4096
+#define AGENT_SLOT	10	/* a boot slot: FS knows it, uid 0 */
+
+/*
+ * moldisk (minor 0 the root image, 1 the data image), molhostfs
+ * exporting root/, molfs --disk 0 (as the launcher starts them), and an
+ * agent that makes FS calls.
+ */
+FIXTURE(vfs) {
+	struct mt_inst in;
+	struct mt_proc disk, hfs, fs, agent;
+	struct agent *a;
+	char dir[256];
+	char root[1024];
+	char img[2][1100];
+	char bin[3][PATH_MAX];
+};
+
+static int mkimage(const char *path)
+{
+	char cmd[PATH_MAX + 64];
+	int fd;
+
+	fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+	if (fd < 0 || ftruncate(fd, (off_t)IMG_BLOCKS * 1024) < 0)
+		return -1;
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "mkfs.minix -3 '%s' %d >/dev/null", path,
+		 IMG_BLOCKS);
+	return system(cmd);
+}
+
+FIXTURE_SETUP(vfs)
+{
+	char *disk_argv[4], *hfs_argv[3], *fs_argv[4];
+	struct molipc_priv up;
+	int rc, i;
+
+	snprintf(self->dir, sizeof(self->dir), "%s/hostvfs.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	ASSERT_EQ(0, make_tree(self->dir, self->root, sizeof(self->root)));
+	for (i = 0; i < 2; i++) {
+		snprintf(self->img[i], sizeof(self->img[i]), "%s/%d.img",
+			 self->dir, i);
+		ASSERT_EQ(0, mkimage(self->img[i]));
+	}
+	ASSERT_NE(NULL, program_path(self->bin[0], PATH_MAX, "MOLDISK",
+				     "moldisk"));
+	ASSERT_NE(NULL, program_path(self->bin[1], PATH_MAX, "MOLHOSTFS",
+				     "molhostfs"));
+	ASSERT_NE(NULL, program_path(self->bin[2], PATH_MAX, "MOLFS",
+				     "molfs"));
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, access(self->bin[i], X_OK))
+			TH_LOG("%s: not found", self->bin[i]);
+
+	rc = mt_inst_create(&self->in, MT_NR_PROCS);
+	ASSERT_EQ(0, rc) TH_LOG("instance over %s: %s", mt_transport(),
+				mol_strerror(rc));
+	disk_argv[0] = self->bin[0];
+	disk_argv[1] = self->img[0];
+	disk_argv[2] = self->img[1];
+	disk_argv[3] = NULL;
+	hfs_argv[0] = self->bin[1];
+	hfs_argv[1] = self->root;
+	hfs_argv[2] = NULL;
+	fs_argv[0] = self->bin[2];
+	fs_argv[1] = "--disk";
+	fs_argv[2] = "0";
+	fs_argv[3] = NULL;
+	ASSERT_EQ(0, mt_spawn(&self->disk, &self->in, MOL_DISK, NULL,
+			      MT_NO_OPEN, server_fn, disk_argv));
+	ASSERT_EQ(0, mt_wait_state(&self->in, MOL_DISK,
+				   MOLIPC_PSTATE_RECEIVING, MT_ANY_PEER,
+				   MT_WAIT_MS)) TH_LOG("moldisk did not start");
+	ASSERT_EQ(0, mt_spawn(&self->hfs, &self->in, MOL_HOSTFS, NULL,
+			      MT_NO_OPEN, server_fn, hfs_argv));
+	ASSERT_EQ(0, mt_wait_state(&self->in, MOL_HOSTFS,
+				   MOLIPC_PSTATE_RECEIVING, MT_ANY_PEER,
+				   MT_WAIT_MS)) TH_LOG("molhostfs did not start");
+	ASSERT_EQ(0, mt_spawn(&self->fs, &self->in, MOL_FS, NULL,
+			      MT_NO_OPEN, server_fn, fs_argv));
+	ASSERT_EQ(0, mt_wait_state(&self->in, MOL_FS,
+				   MOLIPC_PSTATE_RECEIVING, MT_ANY_PEER,
+				   MT_WAIT_MS)) TH_LOG("molfs did not start");
+	self->a = mt_shared_alloc(sizeof(struct agent));
+	ASSERT_NE(NULL, self->a);
+	self->a->grantee = MOL_FS;
+	mt_priv_user(&up);
+	ASSERT_EQ(0, mt_spawn(&self->agent, &self->in, AGENT_SLOT, &up, 0,
+			      agent_fn, self->a));
+	for (rc = 0; rc < MT_WAIT_MS; rc++) {
+		if (__atomic_load_n(&self->a->ready, __ATOMIC_ACQUIRE))
+			break;
+		mt_msleep(1);
+	}
+	ASSERT_LT(rc, MT_WAIT_MS) TH_LOG("the agent made no grants");
+}
+
+FIXTURE_TEARDOWN(vfs)
+{
+	char cmd[PATH_MAX + 16];
+
+	mt_kill_all();
+	mt_inst_destroy(&self->in);
+	if (self->a)
+		mt_shared_free(self->a, sizeof(struct agent));
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", self->dir);
+	if (system(cmd))
+		fprintf(stderr, "cannot remove %s\n", self->dir);
+}
+
+#define V	FIXTURE_DATA(vfs) *self
+
+static int fs_call(V, int type, const void *body, size_t len)
+{
+	struct mol_message m;
+
+	memset(&m, 0, sizeof(m));
+	m.m_type = type;
+	memcpy(m.m_u.m_raw, body, len);
+	return raw(self->a, &self->agent, &m);
+}
+
+/* A path call; the path is in the agent's name buffer. */
+static int fs_path(V, int type, const char *path, unsigned int flags,
+		   unsigned int mode)
+{
+	struct mol_fs_path b = {
+		.dirfd = MOL_AT_FDCWD, .path_grant = self->a->g_name,
+		.path_len = strlen(path), .flags = flags, .mode = mode,
+		.buf_grant = self->a->g_buf, .buf_len = BUFSZ,
+	};
+
+	strcpy(self->a->name, path);
+	return fs_call(self, type, &b, sizeof(b));
+}
+
+static int fs_stat(V, const char *path, struct mol_stat *st)
+{
+	int rc = fs_path(self, FS_STAT, path, 0, 0);
+
+	if (rc == 0)
+		memcpy(st, self->a->buf, sizeof(*st));
+	return rc;
+}
+
+static int fs_open(V, const char *path, unsigned int flags,
+		   unsigned int mode)
+{
+	struct mol_fs_open b = {
+		.dirfd = MOL_AT_FDCWD, .path_grant = self->a->g_name,
+		.path_len = strlen(path), .flags = flags, .mode = mode,
+	};
+
+	strcpy(self->a->name, path);
+	return fs_call(self, FS_OPEN, &b, sizeof(b));
+}
+
+static int fs_io(V, int type, int fd, size_t len)
+{
+	struct mol_fs_io b = { .fd = fd, .grant = self->a->g_buf,
+			       .len = len };
+
+	return fs_call(self, type, &b, sizeof(b));
+}
+
+static int fs_close(V, int fd)
+{
+	struct mol_fs_fd b = { .fd = fd };
+
+	return fs_call(self, FS_CLOSE, &b, sizeof(b));
+}
+
+/* FS_MOUNT of @b on @target. */
+static int fs_mount(V, struct mol_fs_mount *b, const char *target)
+{
+	strcpy(self->a->name, target);
+	b->target_grant = self->a->g_name;
+	b->target_len = strlen(target);
+	return fs_call(self, FS_MOUNT, b, sizeof(*b));
+}
+
+TEST_F(vfs, mounts_by_minor_and_of_the_server)
+{
+	struct mol_fs_mount disk1 = { .source_type = MOL_MNT_DISK,
+				      .index = 1 };
+	struct mol_fs_mount hostfs = { .source_type = MOL_MNT_SERVER,
+				       .server = MOL_HOSTFS };
+	struct mol_fs_mount b;
+	struct mol_stat st_root, st_d, st_h;
+	char real[PATH_MAX], want[PATH_MAX + 16], cmd[PATH_MAX + 64];
+	int fd, rc;
+
+	ASSERT_EQ(0, fs_path(self, FS_MKDIR, "/d", 0, 0755));
+	ASSERT_EQ(0, fs_path(self, FS_MKDIR, "/d2", 0, 0755));
+	ASSERT_EQ(0, fs_path(self, FS_MKDIR, "/h", 0, 0755));
+	ASSERT_LE(0, fs_open(self, "/h/hidden", MOL_O_CREAT | MOL_O_WRONLY,
+			     0644));
+
+	/* bad requests change nothing */
+	b = disk1;
+	b.source_type = 7;
+	EXPECT_EQ(-EINVAL, fs_mount(self, &b, "/d"));
+	b = disk1;
+	b.source_len = 3;
+	EXPECT_EQ(-EINVAL, fs_mount(self, &b, "/d"));
+	b = disk1;
+	b.server = MOL_HOSTFS;
+	EXPECT_EQ(-EINVAL, fs_mount(self, &b, "/d"));
+	/* an image file: only for a standalone molfs */
+	b = (struct mol_fs_mount){ .source_type = MOL_MNT_IMAGE,
+				   .source_grant = self->a->g_buf,
+				   .source_len = strlen(self->img[1]) };
+	strcpy((char *)self->a->buf, self->img[1]);
+	EXPECT_EQ(-EPERM, fs_mount(self, &b, "/d"));
+	/* the root's minor, and one the driver does not have */
+	b = disk1;
+	b.index = 0;
+	EXPECT_EQ(-EBUSY, fs_mount(self, &b, "/d"));
+	b.index = 9;
+	EXPECT_GT(0, fs_mount(self, &b, "/d"));
+	/* a server that does not have the export */
+	b = hostfs;
+	b.index = 3;
+	EXPECT_EQ(-EINVAL, fs_mount(self, &b, "/h"));
+
+	/* minor 1 on /d, once */
+	b = disk1;
+	ASSERT_EQ(0, fs_mount(self, &b, "/d"));
+	b = disk1;
+	EXPECT_EQ(-EBUSY, fs_mount(self, &b, "/d2"));
+	b = disk1;
+	EXPECT_EQ(-EBUSY, fs_mount(self, &b, "/d"));
+	/* the host tree on /h: it hides what /h had */
+	b = hostfs;
+	ASSERT_EQ(0, fs_mount(self, &b, "/h"));
+	EXPECT_EQ(-ENOENT, fs_stat(self, "/h/hidden", &st_h));
+
+	ASSERT_EQ(0, fs_stat(self, "/", &st_root));
+	ASSERT_EQ(0, fs_stat(self, "/d", &st_d));
+	ASSERT_EQ(0, fs_stat(self, "/h", &st_h));
+	EXPECT_NE(st_root.st_dev, st_d.st_dev);
+	EXPECT_NE(st_root.st_dev, st_h.st_dev);
+	EXPECT_NE(st_d.st_dev, st_h.st_dev);
+	EXPECT_EQ(MOL_FSREQ_ROOT_INO, st_h.st_ino);
+
+	/* host files through FS, read-only */
+	ASSERT_EQ(0, fs_stat(self, "/h/small", &st_h));
+	EXPECT_EQ(6, st_h.st_size);
+	EXPECT_EQ(S_IFREG | 0640, st_h.st_mode);
+	fd = fs_open(self, "/h/small", MOL_O_RDONLY, 0);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(6, fs_io(self, FS_READ, fd, 100));
+	EXPECT_EQ(0, memcmp(self->a->buf, "hello\n", 6));
+	EXPECT_EQ(0, fs_close(self, fd));
+	EXPECT_EQ(-EROFS, fs_open(self, "/h/small", MOL_O_WRONLY, 0));
+	EXPECT_EQ(-EROFS, fs_open(self, "/h/new", MOL_O_CREAT | MOL_O_RDWR,
+				  0644));
+	EXPECT_EQ(-EEXIST, fs_open(self, "/h/small", MOL_O_CREAT |
+				   MOL_O_EXCL | MOL_O_RDWR, 0644));
+	EXPECT_EQ(-EISDIR, fs_open(self, "/h/sub", MOL_O_WRONLY, 0));
+	EXPECT_EQ(-EROFS, fs_path(self, FS_MKDIR, "/h/x", 0, 0755));
+	EXPECT_EQ(-EEXIST, fs_path(self, FS_MKDIR, "/h/sub", 0, 0755));
+	EXPECT_EQ(-ENOENT, fs_path(self, FS_UNLINK, "/h/nonesuch", 0, 0));
+	EXPECT_EQ(-EROFS, fs_path(self, FS_UNLINK, "/h/small", 0, 0));
+	EXPECT_EQ(-EROFS, fs_path(self, FS_CHMOD, "/h/small", 0, 0600));
+	EXPECT_EQ(-EROFS, fs_path(self, FS_ACCESS, "/h/small", 0, W_OK));
+	EXPECT_EQ(0, fs_path(self, FS_ACCESS, "/h/small", 0, R_OK));
+	/* links are followed in the MoL tree, .. crosses back */
+	EXPECT_EQ(0, fs_stat(self, "/h/rel", &st_h));
+	EXPECT_EQ(6, st_h.st_size);
+	EXPECT_EQ(-ENOENT, fs_stat(self, "/h/up", &st_h));
+	EXPECT_EQ(-ENOENT, fs_stat(self, "/h/outlink", &st_h));
+	ASSERT_EQ(0, fs_stat(self, "/h/sub/../../d/..", &st_h));
+	EXPECT_EQ(st_root.st_dev, st_h.st_dev);
+	EXPECT_EQ(st_root.st_ino, st_h.st_ino);
+
+	/* where exec finds a program */
+	ASSERT_NE(NULL, realpath(self->root, real));
+	snprintf(want, sizeof(want), "%s/prog", real);
+	rc = fs_path(self, FS_EXEC_LOCATE, "/h/prog", 0, 0);
+	ASSERT_EQ((int)strlen(want), rc);
+	EXPECT_STREQ(want, (char *)self->a->buf);
+	EXPECT_EQ(-EACCES, fs_path(self, FS_EXEC_LOCATE, "/h/small", 0, 0));
+	EXPECT_EQ(-EACCES, fs_path(self, FS_EXEC_LOCATE, "/h/sub", 0, 0));
+	EXPECT_EQ(-ENOENT, fs_path(self, FS_EXEC_LOCATE, "/h/none", 0, 0));
+	EXPECT_EQ(-EINVAL, fs_path(self, FS_EXEC_LOCATE, "/h/prog", 1, 0));
+	fd = fs_open(self, "/d/prog", MOL_O_CREAT | MOL_O_WRONLY, 0755);
+	ASSERT_GE(fd, 0);
+	memcpy(self->a->buf, "#!/bin/sh\n", 10);
+	EXPECT_EQ(10, fs_io(self, FS_WRITE, fd, 10));
+	EXPECT_EQ(0, fs_close(self, fd));
+	EXPECT_EQ(0, fs_path(self, FS_EXEC_LOCATE, "/d/prog", 0, 0));
+
+	/* the minor's image is written through the driver: clean, ours */
+	EXPECT_EQ(0, fs_call(self, FS_SYNC, "", 0));
+	snprintf(cmd, sizeof(cmd), "fsck.minix -f '%s' >/dev/null 2>&1",
+		 self->img[1]);
+	EXPECT_EQ(0, system(cmd));
+
+	/* unmount: what was covered is back */
+	EXPECT_EQ(0, fs_path(self, FS_UMOUNT, "/h", 0, 0));
+	EXPECT_EQ(0, fs_stat(self, "/h/hidden", &st_h));
+	EXPECT_EQ(0, fs_path(self, FS_UMOUNT, "/d", 0, 0));
+	EXPECT_EQ(-ENOENT, fs_stat(self, "/d/prog", &st_d));
+	/* and the minor can be mounted again */
+	b = disk1;
+	EXPECT_EQ(0, fs_mount(self, &b, "/d2"));
+	EXPECT_EQ(0, fs_stat(self, "/d2/prog", &st_d));
 }
 
 static const char *summary_transport;
