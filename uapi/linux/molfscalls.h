@@ -311,8 +311,9 @@ MOL_BODY_CHECK(struct mol_fs_lseek);
  *		dev = (major << 8) | minor (MINIX).		Reply 0.
  *  FS_UMOUNT	the mount point; flags 0.  Root only.		Reply 0.
  *  FS_EXEC_LOCATE where the program execve(path) names lives (the
- *		final symbolic link followed); flags 0; buf_grant/buf_len
- *		(MOL_GRANT_WRITE): the host path.  Errors as execve:
+ *		final symbolic link followed); flags, mode, dev zero;
+ *		buf_grant/buf_len (MOL_GRANT_WRITE): the host path.
+ *		Errors as execve:
  *		-ENOENT, -ENOTDIR, -ELOOP, -EACCES (not a regular file, or
  *		no execute permission for the caller).  Reply 0: the file
  *		is in a MINIX file system (open it through FS); n > 0: it
