@@ -13,8 +13,12 @@
 #define MOLCTL_NAME_MAX	32
 #define MOLCTL_MAX_DISKS	16
 #define MOLCTL_MAX_HOST_MOUNTS	16
-/* The host directories mounted read-only at the same paths by default. */
-#define MOLCTL_HOST_MOUNTS	"/bin /sbin /usr /lib /lib64"
+/*
+ * The host directories mounted read-only at the same paths by default:
+ * the program directories, and the alternatives Debian's programs link
+ * to (/usr/bin/awk -> /etc/alternatives/awk -> /usr/bin/mawk).
+ */
+#define MOLCTL_HOST_MOUNTS	"/bin /sbin /usr /lib /lib64 /etc/alternatives"
 
 /* What `molctl up` reads from the command line and the config file. */
 struct ctl_config {

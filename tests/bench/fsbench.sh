@@ -133,7 +133,7 @@ k_tar() {
 # --- molfs, through molctl ------------------------------------------
 # mol-fsbench is seen in the MoL tree through a host mount of its
 # directory, next to the default ones.
-printf '[disks]\nhost_mounts = /bin /sbin /usr /lib /lib64 %s\n' \
+printf '[disks]\nhost_mounts = /bin /sbin /usr /lib /lib64 /etc/alternatives %s\n' \
 	"$(dirname "$fsb")" >"$base/fsbench.ini"
 m_up() {
 	timeout 120 "$molctl" -i "$name" up --transport "$transport" \

@@ -80,7 +80,8 @@ images() {
 # The root's names: ours and the mount points of the host's program
 # directories (molhostfs), those that exist on this host.
 hostdirs=$(for d in bin sbin usr lib lib64; do
-	[ -d "/$d" ] && echo "$d"; done)
+	[ -d "/$d" ] && echo "$d"; done
+	[ -d /etc/alternatives ] && echo etc)
 rootnames=$(printf '%s\n' data.txt dev ft mnt mol-filetest $hostdirs | sort)
 
 # filetest DIR: the C suite in DIR; its own counts join ours.

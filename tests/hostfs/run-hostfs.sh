@@ -117,7 +117,7 @@ grep -q "given twice" "$base/bad.out"
 expect "the error says why" 0 $?
 
 # ---------------------------------------------------------------- on
-printf '[disks]\nroot = %s\ndisk = %s:/mnt/data\nhost_mounts = /bin /sbin /usr /lib /lib64 /nonexistent-dir %s\n' \
+printf '[disks]\nroot = %s\ndisk = %s:/mnt/data\nhost_mounts = /bin /sbin /usr /lib /lib64 /etc/alternatives /nonexistent-dir %s\n' \
 	"$img" "$data" "$T" >"$base/on.ini"
 up --config "$base/on.ini" || exit 1
 
@@ -136,9 +136,13 @@ expect "a missing host directory is skipped" "" \
 	"$(run /bin/sh -c 'ls -d /nonexistent-dir 2>/dev/null')"
 expect "sh's PATH search" "$(command -v sha256sum)" \
 	"$(run /bin/sh -c 'command -v sha256sum')"
+if [ -x /usr/bin/awk ]; then
+	expect "a program through /etc/alternatives" "4" \
+		"$(run /bin/sh -c 'echo 3 | awk "{ print \$1 + 1 }"')"
+fi
 expect "exec of a host program by PATH" "x y" \
 	"$(run /bin/sh -c 'PATH=/usr/bin:/bin; echo x y | cat')"
-hostdirs=$(for d in /bin /sbin /usr /lib /lib64; do
+hostdirs=$(for d in /bin /sbin /usr /lib /lib64 /etc/alternatives; do
 	[ -d "$d" ] && printf '%s ' "$d"; done)
 expect "molhostfs serves the host mounts" "molhostfs $hostdirs$T " \
 	"$(tr '\0' ' ' </proc/"$(slot_pid HOSTFS)"/cmdline 2>/dev/null)"
