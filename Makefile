@@ -49,6 +49,7 @@ include kmod/build.mk
 -include tests/build.mk
 -include tests/ipc/grants.mk
 -include tests/fsserver/build.mk
+-include tests/hostfs/build.mk
 -include tests/files/build.mk
 -include tests/fsoracle/build.mk
 include tests/demo/build.mk

@@ -10,6 +10,8 @@ DAEMONS		+= molsystem molclock molinit molctl
 INSTALL_BINS	+= molsystem molclock molinit molctl
 DAEMONS		+= molpm
 INSTALL_BINS	+= molpm
+DAEMONS		+= molhostfs
+INSTALL_BINS	+= molhostfs
 
 # molkernel: its own IPC state machine, no libmol; io_uring if available.
 molkernel_NOLIBMOL := 1

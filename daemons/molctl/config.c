@@ -46,6 +46,28 @@ static int set_str(char *dst, size_t size, const char *v)
 	return 0;
 }
 
+/* "no", or at most 16 absolute paths other than "/" */
+static int host_mounts_ok(const char *v)
+{
+	const char *p = v, *q;
+	unsigned int n = 0;
+
+	if (!strcmp(v, "no"))
+		return 1;
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		q = strchrnul(p, ' ');
+		if (*p != '/' || q - p == 1 || ++n > MOLCTL_MAX_HOST_MOUNTS ||
+		    q - p >= 256)
+			return 0;
+		p = q;
+	}
+	return n > 0;
+}
+
 /* One "key = value" of the config file; -1 on a bad key or value. */
 static int config_set(struct ctl_config *c, const char *sec, const char *k,
 		      const char *v, const char **why)
@@ -116,12 +138,13 @@ static int config_set(struct ctl_config *c, const char *sec, const char *k,
 			c->no_disk_driver = !strcmp(v, "no");
 			return 0;
 		}
-		if (!strcmp(k, "host_programs")) {
-			*why = "yes or no";
-			if (strcmp(v, "yes") && strcmp(v, "no"))
+		if (!strcmp(k, "host_mounts")) {
+			*why = "absolute host directories (other than /) separated by spaces, or \"no\"";
+			if (!host_mounts_ok(v))
 				return -1;
-			c->no_host_programs = !strcmp(v, "no");
-			return 0;
+			c->host_mounts_set = 1;
+			return set_str(c->host_mounts, sizeof(c->host_mounts),
+				       v);
 		}
 	}
 	*why = NULL;

@@ -36,7 +36,7 @@ static void usage(FILE *f)
 "\n"
 "Commands:\n"
 "  up [--transport kmod|udp|unix] [--config FILE] [--kernel-addr ADDR]\n"
-"     [--nr-procs N] [--hz N] [--disk IMAGE]... [--no-host-programs]\n"
+"     [--nr-procs N] [--hz N] [--disk IMAGE]... [--no-host-mounts]\n"
 "                 start an instance: IPC transport, system task, clock,\n"
 "                 PM, the file server (with --disk) and init\n"
 "  down           stop the instance and clean up after it\n"

@@ -12,6 +12,13 @@
 
 #define MOLCTL_NAME_MAX	32
 #define MOLCTL_MAX_DISKS	16
+#define MOLCTL_MAX_HOST_MOUNTS	16
+/*
+ * The host directories mounted read-only at the same paths by default:
+ * the program directories, and the alternatives Debian's programs link
+ * to (/usr/bin/awk -> /etc/alternatives/awk -> /usr/bin/mawk).
+ */
+#define MOLCTL_HOST_MOUNTS	"/bin /sbin /usr /lib /lib64 /etc/alternatives"
 
 /* What `molctl up` reads from the command line and the config file. */
 struct ctl_config {
@@ -29,8 +36,10 @@ struct ctl_config {
 	 */
 	char disk[MOLCTL_MAX_DISKS][256];
 	unsigned int nr_disks;
-	int no_host_programs;
 	int no_disk_driver;
+	/* host_mounts: a space-separated list of host directories, "no" */
+	char host_mounts[1024];
+	int host_mounts_set;	/* the config file gave host_mounts */
 };
 
 /* The state file, /run/mol/<name>/state. */

@@ -318,7 +318,7 @@ static void up_usage(FILE *f)
 "Usage: molctl [--instance NAME] up [--transport kmod|udp|unix]\n"
 "       [--config FILE] [--kernel-addr ADDR] [--nr-procs N] [--hz N]\n"
 "       [--disk IMAGE[:/MOUNTPOINT]]... [--no-disk-driver]\n"
-"       [--no-host-programs] [--no-tty]\n"
+"       [--no-host-mounts] [--no-tty]\n"
 "Default transport: kmod if /dev/molipc exists, else unix.\n"
 "--disk: a MINIX v3 image (molctl mkimage); repeatable.  The images are\n"
 "the minors 0, 1, ... of the disk driver moldisk; the first is the root\n"
@@ -328,8 +328,9 @@ static void up_usage(FILE *f)
 "--no-disk-driver: no moldisk; molfs opens the root image itself.\n"
 "--no-tty: no terminal driver moltty (started with a disk otherwise):\n"
 "programs always use molctl's own stdin/stdout/stderr.\n"
-"--no-host-programs: no fallback to the host's /bin, /usr, /lib, ...\n"
-"(until the host pass-through mounts exist).\n"
+"With a disk, the host's " MOLCTL_HOST_MOUNTS " (those that exist)\n"
+"are mounted read-only at the same paths through molhostfs (config\n"
+"key host_mounts); --no-host-mounts: none, a pure image.\n"
 "Options override the config file (see Documentation/admin-guide.md).\n");
 }
 
@@ -373,6 +374,55 @@ static int disk_arg(const char *arg, unsigned int d, char *out)
 	return 0;
 }
 
+/*
+ * Is image @d (of the absolute disk arguments) one of the earlier ones?
+ * Two minors of one image would be two file systems on the same blocks.
+ */
+static int disk_twice(char abs[][4096], unsigned int d)
+{
+	const char *m1, *m2;
+	size_t l1, l2;
+	unsigned int i;
+
+	l1 = molctl_disk_split(abs[d], &m1);
+	for (i = 0; i < d; i++) {
+		l2 = molctl_disk_split(abs[i], &m2);
+		if (l1 == l2 && !memcmp(abs[d], abs[i], l1)) {
+			ctl_err("up: disk image %.*s given twice", (int)l1,
+				abs[d]);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The host mounts of @list ("no": none): the directories that exist on
+ * this host (a missing one is skipped, e.g. /lib64 on arm64).
+ */
+static unsigned int host_mount_list(const char *list,
+				    char dirs[][256])
+{
+	unsigned int n = 0;
+	const char *p = list, *q;
+	struct stat st;
+
+	if (!strcmp(list, "no"))
+		return 0;
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (!*p || n == MOLCTL_MAX_HOST_MOUNTS)
+			break;
+		q = strchrnul(p, ' ');
+		snprintf(dirs[n], 256, "%.*s", (int)(q - p), p);
+		if (stat(dirs[n], &st) == 0 && S_ISDIR(st.st_mode))
+			n++;
+		p = q;
+	}
+	return n;
+}
+
 int cmd_up(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -382,7 +432,7 @@ int cmd_up(int argc, char **argv)
 		{ "nr-procs", required_argument, NULL, 'n' },
 		{ "hz", required_argument, NULL, 'z' },
 		{ "disk", required_argument, NULL, 'D' },
-		{ "no-host-programs", no_argument, NULL, 'H' },
+		{ "no-host-mounts", no_argument, NULL, 'H' },
 		{ "no-disk-driver", no_argument, NULL, 'R' },
 		{ "no-tty", no_argument, NULL, 'Y' },
 		{ "help", no_argument, NULL, 'h' },
@@ -392,7 +442,10 @@ int cmd_up(int argc, char **argv)
 	unsigned int nr_disk_opt = 0, d;
 	int no_host = 0, no_driver = 0, no_tty = 0;
 	char *t_opt = NULL, *k_opt = NULL, *n_opt = NULL, *z_opt = NULL;
-	char *sys_argv[24 + 2 * MOLCTL_MAX_DISKS], sysbin[300], pidf[300], log[300], nbuf[16],
+	char *sys_argv[24 + 2 * MOLCTL_MAX_DISKS + 2 * MOLCTL_MAX_HOST_MOUNTS];
+	char host_dirs[MOLCTL_MAX_HOST_MOUNTS][256];
+	unsigned int nr_host = 0;
+	char sysbin[300], pidf[300], log[300], nbuf[16],
 	     hzbuf[16], base[256], *slash;
 	struct ctl_config cfg;
 	struct ctl_state st;
@@ -481,7 +534,10 @@ int cmd_up(int argc, char **argv)
 		}
 	}
 	if (no_host)
-		cfg.no_host_programs = 1;
+		strcpy(cfg.host_mounts, "no");
+	else if (!cfg.host_mounts_set)
+		strcpy(cfg.host_mounts, MOLCTL_HOST_MOUNTS);
+	nr_host = host_mount_list(cfg.host_mounts, host_dirs);
 	if (no_driver)
 		cfg.no_disk_driver = 1;
 	for (d = 0; d < cfg.nr_disks; d++) {
@@ -491,6 +547,9 @@ int cmd_up(int argc, char **argv)
 	}
 	for (d = 0; d < cfg.nr_disks; d++) {
 		ret = disk_arg(cfg.disk[d], d, disk_abs[d]);
+		if (ret)
+			return ret;
+		ret = disk_twice(disk_abs, d);
 		if (ret)
 			return ret;
 	}
@@ -586,8 +645,10 @@ int cmd_up(int argc, char **argv)
 		sys_argv[n++] = "--disk";
 		sys_argv[n++] = disk_abs[d];
 	}
-	if (cfg.nr_disks && cfg.no_host_programs)
-		sys_argv[n++] = "--no-host-programs";
+	for (d = 0; cfg.nr_disks && d < nr_host; d++) {
+		sys_argv[n++] = "--host-mount";
+		sys_argv[n++] = host_dirs[d];
+	}
 	if (cfg.nr_disks && cfg.no_disk_driver)
 		sys_argv[n++] = "--no-disk-driver";
 	if (no_tty)

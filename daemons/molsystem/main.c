@@ -35,6 +35,7 @@
 #define SYS_DEAD_CAP		1024
 #define SYS_FS_GRACE_MS		5000	/* molfs syncs before it exits */
 #define SYS_MAX_DISKS		16
+#define SYS_MAX_HOST_MOUNTS	16
 #define SYS_MOUNT_MODE		0755	/* mount points molsystem creates */
 
 extern char **environ;
@@ -46,21 +47,25 @@ static struct {
 	const char *pidfile;
 	const char *log;
 	const char *clock, *pm, *init, *libmol, *fs, *disk_driver, *tty;
+	const char *hostfs;
 	const char *disks[SYS_MAX_DISKS];	/* [0]: the root image */
 	const char *mnts[SYS_MAX_DISKS];	/* mount points, or NULL */
 	unsigned int nr_disks;
 	int no_disk_driver;
 	int no_tty;
+	const char *host_mounts[SYS_MAX_HOST_MOUNTS];	/* host = MoL path */
+	unsigned int nr_host_mounts;
 	unsigned int nr_procs;
 	int daemon;
 	int no_pm;
 	int no_container;
-	int no_host_programs;
 } opt = { .name = "default" };
 
 /* Boot processes molsystem started, in start order. */
-enum { BOOT_CLOCK, BOOT_PM, BOOT_DISK, BOOT_FS, BOOT_TTY, BOOT_INIT,
-       BOOT_NR };
+enum {
+	BOOT_CLOCK, BOOT_PM, BOOT_DISK, BOOT_HOSTFS, BOOT_FS, BOOT_TTY,
+	BOOT_INIT, BOOT_NR
+};
 static pid_t boot_pid[BOOT_NR];
 
 void sys_log(const char *fmt, ...)
@@ -233,8 +238,6 @@ static char **child_env(int container)
 		 * children are MINIX programs (MOL_FS=1).
 		 */
 		env[j++] = envstr("MOL_FS", "init");
-		if (opt.no_host_programs)
-			env[j++] = envstr("MOL_FS_HOSTDIRS", "");
 		if (opt.nr_disks > 1)
 			env[j++] = envstr("MOL_DISKS", disk_list());
 	}
@@ -411,17 +414,12 @@ static int fs_path_call(int call, const char *path, unsigned int mode)
 	return ret < 0 ? -EIO : m.m_type;
 }
 
-/*
- * Mount @image on @target (FS_MOUNT), creating the directories of
- * @target that are missing (as mkdir -p, mode 0755).  0 or -errno.
- */
-static int fs_mount(const char *image, const char *target)
+/* mkdir -p @target in the MoL tree (mode SYS_MOUNT_MODE). */
+static int fs_mkdirs(const char *target)
 {
 	char dir[MOL_FS_PATH_MAX];
-	struct mol_fs_mount *b;
-	struct mol_message m;
-	int src, dst, ret;
 	const char *p;
+	int ret;
 
 	if (strlen(target) >= sizeof(dir))
 		return -ENAMETOOLONG;
@@ -437,29 +435,83 @@ static int fs_mount(const char *image, const char *target)
 		if (!*p)
 			break;
 	}
+	return 0;
+}
 
-	src = mol_grant_create(&sys.mol, MOL_FS, image, strlen(image),
-			       MOL_GRANT_READ);
+/*
+ * FS_MOUNT on @target, creating the directories of @target that are
+ * missing (as mkdir -p): @b is the source half of the request
+ * (source_type, index, server or the image's path grant).  0 or -errno.
+ */
+static int fs_mount(struct mol_fs_mount *src, const char *target)
+{
+	struct mol_fs_mount *b;
+	struct mol_message m;
+	int dst, ret;
+
+	ret = fs_mkdirs(target);
+	if (ret < 0)
+		return ret;
 	dst = mol_grant_create(&sys.mol, MOL_FS, target, strlen(target),
 			       MOL_GRANT_READ);
-	ret = -ENOMEM;
-	if (src < 0 || dst < 0)
-		goto out;
+	if (dst < 0)
+		return -ENOMEM;
 	memset(&m, 0, sizeof(m));
 	m.m_type = FS_MOUNT;
 	b = MOL_BODY(&m, struct mol_fs_mount);
-	b->source_grant = src;
-	b->source_len = strlen(image);
+	*b = *src;
 	b->target_grant = dst;
 	b->target_len = strlen(target);
 	ret = call_bounded(MOL_FS, &m, SYS_BIND_WAIT_MS);
 	ret = ret < 0 ? -EIO : m.m_type;
-out:
-	if (dst >= 0)
-		mol_grant_revoke(&sys.mol, dst);
+	mol_grant_revoke(&sys.mol, dst);
+	return ret;
+}
+
+/*
+ * Extra image @d: minor d of the disk driver, or without the driver the
+ * image file itself (molfs opened the root itself: standalone).
+ */
+static int fs_mount_disk(unsigned int d)
+{
+	struct mol_fs_mount b;
+	int src = -1, ret;
+
+	memset(&b, 0, sizeof(b));
+	if (opt.no_disk_driver) {
+		src = mol_grant_create(&sys.mol, MOL_FS, opt.disks[d],
+				       strlen(opt.disks[d]), MOL_GRANT_READ);
+		if (src < 0)
+			return -ENOMEM;
+		b.source_type = MOL_MNT_IMAGE;
+		b.source_grant = src;
+		b.source_len = strlen(opt.disks[d]);
+	} else {
+		b.source_type = MOL_MNT_DISK;
+		b.index = d;
+	}
+	ret = fs_mount(&b, opt.mnts[d]);
 	if (src >= 0)
 		mol_grant_revoke(&sys.mol, src);
 	return ret;
+}
+
+/*
+ * The host pass-through file server on MOL_HOSTFS: molhostfs DIR...,
+ * export i the i-th host mount.
+ */
+static int boot_hostfs(const struct molipc_priv *srv)
+{
+	char *argv[SYS_MAX_HOST_MOUNTS + 2];
+	unsigned int i;
+
+	argv[0] = "molhostfs";
+	for (i = 0; i < opt.nr_host_mounts; i++)
+		argv[i + 1] = (char *)opt.host_mounts[i];
+	argv[i + 1] = NULL;
+	boot_pid[BOOT_HOSTFS] = spawn("hostfs", opt.hostfs, argv, MOL_HOSTFS,
+				      srv, SK_SERVER, 0, 0);
+	return boot_pid[BOOT_HOSTFS] < 0 ? -1 : 0;
 }
 
 /*
@@ -493,10 +545,26 @@ static int boot_fs(const struct molipc_priv *srv)
 			mol_strerror(ret) : strerror(-m.m_type));
 		return -1;
 	}
+	/* the host's program directories first: images may go below */
+	for (d = 0; d < opt.nr_host_mounts; d++) {
+		struct mol_fs_mount b = {
+			.source_type = MOL_MNT_SERVER,
+			.server = MOL_HOSTFS,
+			.index = d,
+		};
+
+		ret = fs_mount(&b, opt.host_mounts[d]);
+		if (ret < 0) {
+			sys_log("fs: mount host %s: %s", opt.host_mounts[d],
+				strerror(-ret));
+			return -1;
+		}
+		sys_log("fs: host %s mounted read-only", opt.host_mounts[d]);
+	}
 	for (d = 1; d < opt.nr_disks; d++) {
 		if (!opt.mnts[d])
 			continue;
-		ret = fs_mount(opt.disks[d], opt.mnts[d]);
+		ret = fs_mount_disk(d);
 		if (ret < 0) {
 			sys_log("fs: mount %s on %s: %s", opt.disks[d],
 				opt.mnts[d], strerror(-ret));
@@ -531,6 +599,8 @@ static int boot(void)
 			return -1;
 	}
 	if (opt.nr_disks && !opt.no_disk_driver && boot_disk(&srv) < 0)
+		return -1;
+	if (opt.nr_disks && opt.nr_host_mounts && boot_hostfs(&srv) < 0)
 		return -1;
 	if (opt.nr_disks && boot_fs(&srv) < 0)
 		return -1;
@@ -606,7 +676,8 @@ static int wait_gone(pid_t pid, unsigned int ms)
 static void shutdown_instance(void)
 {
 	static const int order[] = {
-		BOOT_INIT, BOOT_FS, BOOT_TTY, BOOT_DISK, BOOT_PM, BOOT_CLOCK
+		BOOT_INIT, BOOT_FS, BOOT_TTY, BOOT_HOSTFS, BOOT_DISK, BOOT_PM,
+		BOOT_CLOCK
 	};
 	unsigned int s, i;
 
@@ -735,8 +806,8 @@ static void usage(FILE *f)
 "                        all are minors of the disk driver (0, 1, ...);\n"
 "                        the first is the root file system served by\n"
 "                        molfs (started after PM), the others are mounted\n"
-"                        on MOUNTPOINT (created if missing), or left\n"
-"                        unmounted without one\n"
+"                        on MOUNTPOINT (created if missing) by minor, or\n"
+"                        left unmounted without one\n"
 "      --fs=PATH         file server (default: molfs next to us)\n"
 "      --disk-driver=PATH  disk driver (default: moldisk next to us)\n"
 "      --no-disk-driver  no disk driver: molfs opens the root image itself\n"
@@ -744,8 +815,11 @@ static void usage(FILE *f)
 "                        moltty next to us)\n"
 "      --no-tty          no terminal driver (programs keep molctl's\n"
 "                        stdin/stdout/stderr)\n"
-"      --no-host-programs  no fallback to the host's /bin, /usr, ... for\n"
-"                        paths missing in the image (a pure image)\n"
+"      --host-mount=DIR  mount the host directory DIR read-only at the\n"
+"                        same path of the MoL tree (repeatable, max 16;\n"
+"                        served by molhostfs; the mount point is created\n"
+"                        in the image if missing); none: a pure image\n"
+"      --hostfs=PATH     host pass-through server (default: molhostfs)\n"
 "      --libmol=PATH     libmol.so preloaded into init (default\n"
 "                        ../lib/libmol.so from our directory)\n"
 "  -d, --daemon          detach once init runs; exit 0 then, 1 on failure\n"
@@ -815,7 +889,8 @@ static int parse_args(int argc, char **argv)
 		{ "no-disk-driver", no_argument, NULL, 'W' },
 		{ "tty-driver", required_argument, NULL, 'T' },
 		{ "no-tty", no_argument, NULL, 'Y' },
-		{ "no-host-programs", no_argument, NULL, 'H' },
+		{ "host-mount", required_argument, NULL, 'H' },
+		{ "hostfs", required_argument, NULL, 'S' },
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "pidfile", required_argument, NULL, 'p' },
 		{ "log", required_argument, NULL, 'l' },
@@ -860,7 +935,16 @@ static int parse_args(int argc, char **argv)
 		case 'W': opt.no_disk_driver = 1; break;
 		case 'T': opt.tty = optarg; break;
 		case 'Y': opt.no_tty = 1; break;
-		case 'H': opt.no_host_programs = 1; break;
+		case 'H':
+			if (opt.nr_host_mounts == SYS_MAX_HOST_MOUNTS ||
+			    optarg[0] != '/' || !strcmp(optarg, "/")) {
+				fprintf(stderr, "molsystem: --host-mount %s: an absolute directory other than /, at most %d\n",
+					optarg, SYS_MAX_HOST_MOUNTS);
+				return -1;
+			}
+			opt.host_mounts[opt.nr_host_mounts++] = optarg;
+			break;
+		case 'S': opt.hostfs = optarg; break;
 		case 'd': opt.daemon = 1; break;
 		case 'p': opt.pidfile = optarg; break;
 		case 'l': opt.log = optarg; break;
@@ -956,9 +1040,10 @@ int main(int argc, char **argv)
 	opt.fs = sibling(opt.fs, "molfs");
 	opt.disk_driver = sibling(opt.disk_driver, "moldisk");
 	opt.tty = sibling(opt.tty, "moltty");
+	opt.hostfs = sibling(opt.hostfs, "molhostfs");
 	opt.libmol = sibling(opt.libmol, "../lib/libmol.so");
 	if (!opt.clock || !opt.pm || !opt.init || !opt.libmol || !opt.fs ||
-	    !opt.disk_driver || !opt.tty)
+	    !opt.disk_driver || !opt.tty || !opt.hostfs)
 		return 1;
 	if (realpath(opt.libmol, NULL))
 		opt.libmol = realpath(opt.libmol, NULL);

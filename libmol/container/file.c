@@ -975,7 +975,6 @@ void ctr_fs_init(void)
 
 	if (!on)
 		return;
-	ctr_path_init();
 	ctr_fs_trace = getenv("LIBMOL_FS_TRACE") != NULL;
 	if (!strcmp(on, "init")) {
 		fs_init_mode = true;

@@ -92,8 +92,7 @@ void ctr_statfs_from(struct statfs *sf, const struct statvfs *sv)
 /* path.c */
 int ctr_fs_open(int dirfd, const char *path, int flags, mode_t mode)
 	CTR_HIDDEN;
-bool ctr_host_path(const char *path) CTR_HIDDEN;
-void ctr_path_init(void) CTR_HIDDEN;
+bool ctr_proc_path(const char *path) CTR_HIDDEN;
 
 /* tty.c */
 int ctr_tty_ioctl(int fd, unsigned long req, void *arg) CTR_HIDDEN;

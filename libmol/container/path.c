@@ -7,13 +7,16 @@
  * goes to MOL_FS through a grant (the caller's string, read-only), as
  * the file-system protocol (<linux/molfscalls.h>) says.
  *
- * Host programs: until the read-only pass-through mounts (molhostfs)
- * exist, a read-only lookup of an absolute path under one of the host
- * program directories ($MOL_FS_HOSTDIRS, default /bin:/sbin:/usr:/lib:
- * /lib64; /proc is always one) that FS answers ENOENT is retried on the
- * host, and exec of a path missing in the MINIX tree runs the host's.
- * A program found in the MINIX tree is copied into a sealed memfd and
- * executed from it, with the container preloaded again.
+ * The host's program directories are in the tree as FS mounts them
+ * (read-only, served by molhostfs): every lookup goes to FS.  The one
+ * exception is /proc: a read-only lookup under /proc that FS answers
+ * ENOENT goes to the host's, which describes this Linux process (its
+ * maps, its exe, /proc/self/fd that fexecve uses) and the machine.
+ *
+ * exec asks FS where the program lives (FS_EXEC_LOCATE): a file on a
+ * host pass-through mount is executed directly from its host path; one
+ * in a MINIX file system is copied into a sealed memfd and executed from
+ * it.  Either way with the container preloaded again.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,39 +38,11 @@
 
 #include "file.h"
 
-#define HOSTDIRS_DEFAULT	"/bin:/sbin:/usr:/lib:/lib64"
-
-static char *host_dirs;		/* ':'-separated prefixes, "" none */
-
-
-void ctr_path_init(void)
+/* May a read-only lookup of @path fall back to the host?  /proc only. */
+bool ctr_proc_path(const char *path)
 {
-	const char *d = getenv("MOL_FS_HOSTDIRS");
-
-	host_dirs = strdup(d ? d : HOSTDIRS_DEFAULT);
-}
-
-static bool under(const char *path, const char *dir, size_t len)
-{
-	return len && !strncmp(path, dir, len) &&
-	       (path[len] == '/' || path[len] == '\0');
-}
-
-/* May a read-only lookup of @path fall back to the host? */
-bool ctr_host_path(const char *path)
-{
-	const char *p, *q;
-
-	if (!path || path[0] != '/')
-		return false;
-	if (under(path, "/proc", 5))
-		return true;
-	for (p = host_dirs; p && *p; p = *q ? q + 1 : q) {
-		q = strchrnul(p, ':');
-		if (under(path, p, q - p))
-			return true;
-	}
-	return false;
+	return path && !strncmp(path, "/proc", 5) &&
+	       (path[5] == '/' || path[5] == '\0');
 }
 
 /* Is the path call for the host?  (libmol itself, no FS.) */
@@ -149,7 +124,7 @@ static long fs_path2_call(int nr, int olddir, const char *old, int newdir,
 /* open                                                              */
 /* ---------------------------------------------------------------- */
 
-/* open through FS; the host's for a program directory FS lacks. */
+/* open through FS; the host's for a /proc path FS lacks. */
 int ctr_fs_open(int dirfd, const char *path, int flags, mode_t mode)
 {
 	struct mol_message m;
@@ -168,7 +143,7 @@ int ctr_fs_open(int dirfd, const char *path, int flags, mode_t mode)
 	b->mode = flags & (O_CREAT | __O_TMPFILE) ? mode & 07777 : 0;
 	ret = ctr_fs_call(FS_OPEN, &m, false, &g, 1);
 	if (ret == -ENOENT && (flags & O_ACCMODE) == O_RDONLY &&
-	    !(flags & O_CREAT) && ctr_host_path(path))
+	    !(flags & O_CREAT) && ctr_proc_path(path))
 		return syscall(SYS_openat, AT_FDCWD, path, flags, mode);
 	if (ret < 0)
 		return FS_RET(ret);
@@ -294,7 +269,7 @@ static int fs_fstatat(int dirfd, const char *path, struct stat *st,
 			   flags & AT_SYMLINK_NOFOLLOW ?
 			   MOL_AT_SYMLINK_NOFOLLOW : 0, 0, 0, &ms, sizeof(ms),
 			   MOL_GRANT_WRITE);
-	if (ret == -ENOENT && ctr_host_path(path))
+	if (ret == -ENOENT && ctr_proc_path(path))
 		return syscall(SYS_newfstatat, AT_FDCWD, path, st,
 			       flags & AT_SYMLINK_NOFOLLOW);
 	if (ret < 0)
@@ -428,7 +403,7 @@ int faccessat(int dirfd, const char *path, int mode, int flags)
 	}
 	ret = fs_path_call(FS_ACCESS, fsdir, path, flags, mode, 0, NULL, 0,
 			   0);
-	if (ret == -ENOENT && !(mode & W_OK) && ctr_host_path(path))
+	if (ret == -ENOENT && !(mode & W_OK) && ctr_proc_path(path))
 		return REAL(int (*)(int, const char *, int, int), faccessat)
 			(AT_FDCWD, path, mode, flags);
 	return FS_RET(ret);
@@ -597,7 +572,7 @@ ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t len)
 		len = MOL_FS_PATH_MAX;
 	ret = fs_path_call(FS_READLINK, fsdir, path, 0, 0, 0, buf, len,
 			   MOL_GRANT_WRITE);
-	if (ret == -ENOENT && ctr_host_path(path))
+	if (ret == -ENOENT && ctr_proc_path(path))
 		return REAL(ssize_t (*)(int, const char *, char *, size_t),
 			    readlinkat)(AT_FDCWD, path, buf, len);
 	return FS_RET(ret);
@@ -859,7 +834,7 @@ int statvfs(const char *path, struct statvfs *sv)
 		return REAL(int (*)(const char *, struct statvfs *), statvfs)
 			(path, sv);
 	ret = ctr_fs_statvfs(-1, path, sv);
-	if (ret == -ENOENT && ctr_host_path(path))
+	if (ret == -ENOENT && ctr_proc_path(path))
 		return REAL(int (*)(const char *, struct statvfs *), statvfs)
 			(path, sv);
 	return FS_RET(ret);
@@ -879,7 +854,7 @@ int statfs(const char *path, struct statfs *sf)
 		return REAL(int (*)(const char *, struct statfs *), statfs)
 			(path, sf);
 	ret = ctr_fs_statvfs(-1, path, &sv);
-	if (ret == -ENOENT && ctr_host_path(path))
+	if (ret == -ENOENT && ctr_proc_path(path))
 		return REAL(int (*)(const char *, struct statfs *), statfs)
 			(path, sf);
 	if (ret < 0)
@@ -953,17 +928,16 @@ fail:
 }
 
 /*
- * execve with a file server: a program in the MINIX tree runs from a
- * memfd copy; a path the tree does not have runs from the host (until
- * molhostfs: the program directories are the host's).
+ * execve with a file server: FS says where the program is (and checks
+ * it is a regular file the caller may execute): on a host pass-through
+ * mount it runs from its host path, in a MINIX file system from a memfd
+ * copy.
  */
 int ctr_fs_execve(const char *path, char *const argv[], char *const envp[],
 		  int (*real)(const char *, char *const [], char *const []))
 {
-	char self[64], name[64];
-	struct mol_stat ms;
+	char self[64], name[64], host[MOL_FS_PATH_MAX];
 	const char *base;
-	struct stat st;
 	int fd, mfd, err, n;
 	long ret;
 
@@ -981,19 +955,19 @@ int ctr_fs_execve(const char *path, char *const argv[], char *const envp[],
 			goto fail_fd;
 		goto copy;
 	}
-	ret = fs_path_call(FS_STAT, MOL_AT_FDCWD, path, 0, 0, 0, &ms,
-			   sizeof(ms), MOL_GRANT_WRITE);
-	if (ret == -ENOENT || ret == -ENOTDIR)
-		return real(path, argv, envp);	/* the host's program */
+	ret = fs_path_call(FS_EXEC_LOCATE, MOL_AT_FDCWD, path, 0, 0, 0, host,
+			   sizeof(host), MOL_GRANT_WRITE);
+	if (ret == -ENOENT && ctr_proc_path(path))
+		return real(path, argv, envp);	/* the host's /proc */
 	if (ret < 0)
 		return FS_RET(ret);
-	ctr_stat_from(&st, &ms);
-	if (!S_ISREG(st.st_mode)) {
-		errno = EACCES;
-		return -1;
+	if (ret > 0) {
+		if (ret >= (long)sizeof(host) || host[ret] != '\0') {
+			errno = EIO;
+			return -1;
+		}
+		return real(host, argv, envp);	/* a host program */
 	}
-	if (access(path, X_OK) < 0)
-		return -1;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;

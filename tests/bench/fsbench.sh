@@ -131,9 +131,14 @@ k_tar() {
 }
 
 # --- molfs, through molctl ------------------------------------------
+# mol-fsbench is seen in the MoL tree through a host mount of its
+# directory, next to the default ones.
+printf '[disks]\nhost_mounts = /bin /sbin /usr /lib /lib64 /etc/alternatives %s\n' \
+	"$(dirname "$fsb")" >"$base/fsbench.ini"
 m_up() {
 	timeout 120 "$molctl" -i "$name" up --transport "$transport" \
-		--disk "$img" >/dev/null 2>"$base/up.err" && return 0
+		--config "$base/fsbench.ini" --disk "$img" >/dev/null \
+		2>"$base/up.err" && return 0
 	cat "$base/up.err" "$MOL_RUN_BASE/$name/molsystem.log" 2>/dev/null | tee -a "$log"
 	return 1
 }

@@ -17,6 +17,6 @@ $(BIN)/mol-filetest: tests/files/filetest.c
 .PHONY: files-check
 files-check: $(BIN)/mol-filetest $(BIN)/molctl $(BIN)/molsystem \
 	     $(BIN)/molclock $(BIN)/molpm $(BIN)/molinit $(BIN)/molkernel \
-	     $(BIN)/molfs $(BIN)/moldisk $(BIN)/molfs-tool $(LIB)/libmol.so
+	     $(BIN)/molfs $(BIN)/molhostfs $(BIN)/moldisk $(BIN)/molfs-tool $(LIB)/libmol.so
 	sh tests/files/run-files.sh unix
 	sh tests/files/run-files.sh udp

@@ -86,7 +86,8 @@ for f in "$ko" "$bin/mol-kmod-test" "$bin/mol-conformance" \
 	 "$bin/mol-stress" "$bin/mol-fuzz" "$bin/mol-grants" \
 	 "$bin/molkernel" "$bin/molctl" "$bin/mol-systest" \
 	 "$bin/molipc-demo" "$bin/mol-disk" "$bin/mol-fsserver" \
-	 "$bin/mol-filetest" "$bin/molfs"; do
+	 "$bin/mol-filetest" "$bin/molfs" "$bin/molhostfs" \
+	 "$bin/mol-hostfs"; do
 	if [ ! -e "$f" ]; then
 		echo "vmcheck: $f missing: build first (make all)" >&2
 		echo "vmcheck: 0 passed, 1 failed"
@@ -134,6 +135,8 @@ run files-kmod 900 sh tests/files/run-files.sh kmod
 run fsoracle-minix 600 sh tests/fsoracle/vm-minix.sh
 run ttycdev-kmod 300 "$bin/mol-ttycdev"
 run tty-kmod 300 sh tests/tty/run-tty.sh kmod
+run hostfs-kmod 300 sh tests/hostfs/run-hostfs-proto.sh kmod
+run hostfs-run-kmod 300 sh tests/hostfs/run-hostfs.sh kmod
 
 # Tracepoints: every IPC operation shows up in tracefs (what trace-cmd
 # and perf read).

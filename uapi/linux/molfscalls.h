@@ -229,7 +229,8 @@ struct mol_dirent64 {
 #define FS_FSTATVFS		(FS_BASE + 38)
 #define FS_MKNOD		(FS_BASE + 39)	/* mknod, mknodat, mkfifo */
 #define FS_IOCTL		(FS_BASE + 40)	/* terminal ioctls */
-#define FS_NR_CALLS		41
+#define FS_EXEC_LOCATE		(FS_BASE + 41)	/* execve: where the file is */
+#define FS_NR_CALLS		42
 
 /*
  * FS_OPEN: openat(dirfd, path, flags, mode).  Reply: the new descriptor
@@ -314,6 +315,15 @@ MOL_BODY_CHECK(struct mol_fs_lseek);
  *  FS_MKNOD	mode = S_IF{REG,CHR,BLK,FIFO,SOCK} | perms (umask applied),
  *		dev = (major << 8) | minor (MINIX).		Reply 0.
  *  FS_UMOUNT	the mount point; flags 0.  Root only.		Reply 0.
+ *  FS_EXEC_LOCATE where the program execve(path) names lives (the
+ *		final symbolic link followed); flags, mode, dev zero;
+ *		buf_grant/buf_len (MOL_GRANT_WRITE): the host path.
+ *		Errors as execve:
+ *		-ENOENT, -ENOTDIR, -ELOOP, -EACCES (not a regular file, or
+ *		no execute permission for the caller).  Reply 0: the file
+ *		is in a MINIX file system (open it through FS); n > 0: it
+ *		is on a host pass-through mount, and buf holds its host
+ *		path, n bytes and a NUL (-ERANGE if buf_len <= n).
  */
 struct mol_fs_path {
 	__s32 dirfd;		/* in */
@@ -428,20 +438,38 @@ struct mol_fs_umask {
 MOL_BODY_CHECK(struct mol_fs_umask);
 
 /*
- * FS_MOUNT: mount the MINIX v3 image @source (a path of the FS server's
- * host, like the images on molfs's command line) on directory @target
- * (a MoL path, relative to the caller's cwd).  Root (uid 0) only.
+ * FS_MOUNT: mount a file system on directory @target (a MoL path,
+ * relative to the caller's cwd).  Root (uid 0) only.  @source_type says
+ * what is mounted:
+ *  MOL_MNT_DISK	minor @index of the disk driver (MOL_DISK), a MINIX
+ *			v3 image: how the launcher mounts its extra images;
+ *  MOL_MNT_SERVER	export @index of the file server @server, which
+ *			speaks the VFS -> FS request protocol below (REQ_*;
+ *			molhostfs, the host pass-through);
+ *  MOL_MNT_IMAGE	the MINIX v3 image at host path @source (grant):
+ *			only when molfs itself was started on an image file
+ *			(standalone, for tests); -EPERM when its root is a
+ *			disk-driver minor.
  * Errors as mount(2): -EPERM, -ENOENT, -ENOTDIR, -EBUSY (already a mount
- * point or root), -EINVAL (not a MINIX v3 image).  FS_UMOUNT takes
- * struct mol_fs_path (-EBUSY while files are open on it or something is
- * mounted below, -EINVAL if not a mount point).  Reply 0.
+ * point or root), -EINVAL (bad type, not a MINIX v3 image, the server
+ * does not answer REQ_STAT of its root as a directory), -ENXIO (no such
+ * minor).  FS_UMOUNT takes struct mol_fs_path (-EBUSY while files are
+ * open on it or something is mounted below, -EINVAL if not a mount
+ * point).  Reply 0.
  */
+#define MOL_MNT_IMAGE		0
+#define MOL_MNT_DISK		1
+#define MOL_MNT_SERVER		2
+
 struct mol_fs_mount {
-	__s32 source_grant;	/* in */
-	__u32 source_len;	/* in */
+	__s32 source_grant;	/* in: MOL_MNT_IMAGE, else zero */
+	__u32 source_len;	/* in: MOL_MNT_IMAGE, else zero */
 	__s32 target_grant;	/* in */
 	__u32 target_len;	/* in */
 	__u32 flags;		/* in: 0 or MOL_MS_RDONLY */
+	__u32 source_type;	/* in: MOL_MNT_* */
+	__s32 server;		/* in: MOL_MNT_SERVER: its endpoint */
+	__u32 index;		/* in: the minor, or the server's export */
 };
 MOL_BODY_CHECK(struct mol_fs_mount);
 
@@ -463,6 +491,83 @@ struct mol_fs_ioctl {
 	__s32 sid;		/* in */
 };
 MOL_BODY_CHECK(struct mol_fs_ioctl);
+
+/* ------------------------------------------------------------------ */
+/* The VFS -> FS request protocol: from MOL_FS to a mounted file server */
+/* ------------------------------------------------------------------ */
+
+/*
+ * As MINIX's VFS asks its file servers (REQ_LOOKUP, REQ_STAT, ...),
+ * molfs asks a file server mounted with MOL_MNT_SERVER, for a vnode of
+ * that mount: (export, ino).  One component per REQ_LOOKUP: FS walks
+ * paths, expands symbolic links (in the MoL tree) and crosses mount
+ * points itself; the server never follows a link.  Inode numbers are the
+ * server's, stable while it runs; the root of every export is inode 1
+ * (MOL_FSREQ_ROOT_INO).  Names and data move by grants that FS makes for
+ * the server.  FS checks permissions itself, with the caller's MoL ids,
+ * from what REQ_STAT answers.  The reply's m_type is >= 0 or -errno; the
+ * payload is the request's struct with the out fields filled.
+ *
+ *  REQ_LOOKUP	 @ino a directory, grant/len: one name (no '/', at most
+ *		 255 bytes, no NUL; "." and ".." allowed, ".." of the root
+ *		 is the root).  Out: out_ino, out_mode (S_IF* | perms).
+ *  REQ_STAT	 grant/len: struct mol_stat (st_dev is set by FS).
+ *  REQ_READ	 @pos, grant/len (len <= MOL_FSREQ_IO_MAX): regular files.
+ *		 Reply the bytes read (0 at the end).
+ *  REQ_GETDENTS @ino a directory, @pos a cookie (0: the start), grant/len
+ *		 (<= MOL_FSREQ_IO_MAX): struct mol_dirent64 records, d_ino
+ *		 the server's inode numbers, d_off the cookie after each.
+ *		 Reply the bytes filled (0 at the end; -EINVAL if one
+ *		 record does not fit); next_pos: the cookie to go on from.
+ *  REQ_RDLINK	 grant/len: the link text (not NUL-terminated).  Reply
+ *		 its length (truncated to len).
+ *  REQ_STATVFS	 grant/len: struct mol_statvfs of the export.
+ *  REQ_HOSTPATH grant/len: the file's path on the host, for exec (a
+ *		 pass-through server).  Reply its length; the NUL follows
+ *		 (-ENAMETOOLONG if len is too small).
+ * The write-type requests: a read-only server answers -EROFS.  Their
+ * fields are those of the calls they stand for (grant: a name); molfs
+ * does not send them to a mount it knows is read-only.
+ */
+#define FSREQ_BASE		0x200
+#define REQ_LOOKUP		(FSREQ_BASE + 0)
+#define REQ_STAT		(FSREQ_BASE + 1)
+#define REQ_READ		(FSREQ_BASE + 2)
+#define REQ_GETDENTS		(FSREQ_BASE + 3)
+#define REQ_RDLINK		(FSREQ_BASE + 4)
+#define REQ_STATVFS		(FSREQ_BASE + 5)
+#define REQ_HOSTPATH		(FSREQ_BASE + 6)
+#define REQ_CREATE		(FSREQ_BASE + 7)	/* write-type from here */
+#define REQ_MKDIR		(FSREQ_BASE + 8)
+#define REQ_MKNOD		(FSREQ_BASE + 9)
+#define REQ_UNLINK		(FSREQ_BASE + 10)
+#define REQ_RMDIR		(FSREQ_BASE + 11)
+#define REQ_RENAME		(FSREQ_BASE + 12)
+#define REQ_LINK		(FSREQ_BASE + 13)
+#define REQ_SLINK		(FSREQ_BASE + 14)
+#define REQ_WRITE		(FSREQ_BASE + 15)
+#define REQ_FTRUNC		(FSREQ_BASE + 16)
+#define REQ_CHMOD		(FSREQ_BASE + 17)
+#define REQ_CHOWN		(FSREQ_BASE + 18)
+#define REQ_UTIME		(FSREQ_BASE + 19)
+#define FSREQ_NR_CALLS		20
+#define FSREQ_FIRST_WRITE	REQ_CREATE
+
+#define MOL_FSREQ_ROOT_INO	1
+#define MOL_FSREQ_IO_MAX	65536
+#define MOL_FSREQ_NAME_MAX	255
+
+struct mol_fsreq {
+	__u32 export;		/* in: which tree of the server */
+	__u32 ino;		/* in: the inode (LOOKUP: the directory) */
+	__s32 grant;		/* in: the name or buffer */
+	__u32 len;		/* in: its length */
+	__u64 pos;		/* in: READ offset, GETDENTS cookie */
+	__u32 out_ino;		/* out: LOOKUP */
+	__u32 out_mode;		/* out: LOOKUP */
+	__u64 next_pos;		/* out: GETDENTS */
+};
+MOL_BODY_CHECK(struct mol_fsreq);
 
 /* ------------------------------------------------------------------ */
 /* Process bookkeeping: from MOL_PM to MOL_FS                          */

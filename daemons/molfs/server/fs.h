@@ -19,17 +19,67 @@
 #include "mfs.h"
 
 #define NR_MNTS		16
+/* A name in a path: the longest any file system may hold (each checks) */
+#define FS_NAME_MAX	MOL_FSREQ_NAME_MAX
 #define SUSPEND		(-0x40000000)	/* handler result: no reply now */
+
+struct vmnt;
+struct mol_stat;
+struct mol_statvfs;
+
+/*
+ * What a mount's files are served by: the MINIX core in this process
+ * (local_ops, vnode.c) or another file server over the VFS -> FS request
+ * protocol (server_ops, remote.c).  Inode numbers are the file system's;
+ * its root is MFS_ROOT_INO (= MOL_FSREQ_ROOT_INO).  @lookup is one name
+ * in a directory (search permission checked, no mount crossing, a final
+ * symbolic link not followed); @readlink and @open take the directory
+ * and the name as the core does.
+ */
+struct vnode_ops {
+	void (*get)(struct vmnt *m, uint32_t ino);
+	void (*put)(struct vmnt *m, uint32_t ino);
+	int (*lookup)(struct vmnt *m, const struct mfs_cred *cr, uint32_t dir,
+		      const char *name, uint32_t *ino);
+	int (*stat)(struct vmnt *m, uint32_t ino, struct mol_stat *st);
+	int (*access)(struct vmnt *m, const struct mfs_cred *cr, uint32_t ino,
+		      int amode);
+	int (*open)(struct vmnt *m, const struct mfs_cred *cr, uint32_t dir,
+		    const char *name, int flags, mode_t mode, uint32_t *ino);
+	ssize_t (*read)(struct vmnt *m, uint32_t ino, void *buf, size_t len,
+			uint64_t pos);
+	/* struct mol_dirent64 records into @buf; *pos advances */
+	ssize_t (*getdents)(struct vmnt *m, uint32_t ino, uint64_t *pos,
+			    void *buf, size_t size);
+	ssize_t (*readlink)(struct vmnt *m, const struct mfs_cred *cr,
+			    uint32_t dir, const char *name, char *buf,
+			    size_t size);
+	int (*statvfs)(struct vmnt *m, struct mol_statvfs *st);
+	int (*sync)(struct vmnt *m);
+	void (*unmount)(struct vmnt *m);
+};
+
+extern const struct vnode_ops local_ops, server_ops;
 
 struct vmnt {
 	bool used;
-	struct mfs *fs;
+	const struct vnode_ops *ops;
+	struct mfs *fs;			/* local_ops: the MINIX core */
+	int server;			/* server_ops: its endpoint ... */
+	uint32_t export;		/* ... and the tree it serves */
+	int minor;			/* a disk-driver minor, or -1 */
 	uint32_t dev;			/* st_dev */
 	bool rdonly;
 	struct vmnt *parent;		/* NULL: the root file system */
 	uint32_t covered;		/* mounted-on directory in parent */
-	char image[256];		/* host path, for messages */
+	char image[256];		/* what is mounted, for messages */
 };
+
+/* Served by another file server (read-only in MoL)? */
+static inline bool vmnt_is_server(const struct vmnt *m)
+{
+	return m->ops == &server_ops;
+}
 
 /* A file in the tree: a mount and an inode number in it. */
 struct vnode {
@@ -108,7 +158,7 @@ int do_fcntl(struct fproc *fp, struct mol_message *m);
 /* namei.c */
 struct nameidata {
 	struct vnode dir;		/* parent of last */
-	char last[MFS_NAME_MAX + 2];	/* last component (+ '/' if one) */
+	char last[FS_NAME_MAX + 2];	/* last component (+ '/' if one) */
 	bool trailing;			/* the path ended with '/' */
 	bool dot;			/* last is "." or ".." or none */
 };
@@ -129,6 +179,8 @@ bool vn_is_mountpoint(struct vnode vn);
 void vn_get(struct vnode vn);
 void vn_put(struct vnode vn);
 int vn_stat(struct vnode vn, struct mfs_stat *st);
+int vn_stat_full(struct vnode vn, struct mol_stat *st);
+int vn_access(struct fproc *fp, struct vnode vn, int amode);
 
 /* open.c */
 int do_open(struct fproc *fp, struct mol_message *m);
@@ -163,6 +215,14 @@ int do_getcwd(struct fproc *fp, struct mol_message *m);
 int do_umask(struct fproc *fp, struct mol_message *m);
 int do_statvfs(struct fproc *fp, struct mol_message *m);
 int do_fstatvfs(struct fproc *fp, struct mol_message *m);
+int do_exec_locate(struct fproc *fp, struct mol_message *m);
+
+/* remote.c: the mounts of other file servers (read-only) */
+int server_hostpath(struct vmnt *m, uint32_t ino, char *buf, size_t size);
+int server_rofs_create(struct fproc *fp, const struct nameidata *nd);
+int server_rofs_change(struct fproc *fp, const struct nameidata *nd);
+int mode_permits(const struct mol_stat *st, const struct mfs_cred *cr,
+		 int amode);
 
 /* iops.c: attribute changes on an inode (the core's are path based) */
 int iop_may_open(struct vnode vn, const struct mfs_cred *cr,
@@ -182,6 +242,11 @@ int mount_dev(struct mfs_blockdev *dev, const char *name, bool rdonly,
 	      struct vmnt *parent, uint32_t covered, struct vmnt **mp);
 int mount_image(const char *image, bool rdonly, struct vmnt *parent,
 		uint32_t covered, struct vmnt **mp);
+int mount_server(int server, uint32_t export, struct vmnt *parent,
+		 uint32_t covered, struct vmnt **mp);
+int mount_disk(unsigned int minor, bool rdonly, struct vmnt *parent,
+	       uint32_t covered, struct vmnt **mp);
+extern bool fs_standalone;
 struct vmnt *mount_at(struct vnode vn);
 int do_mount(struct fproc *fp, struct mol_message *m);
 int do_umount(struct fproc *fp, struct mol_message *m);

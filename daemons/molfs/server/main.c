@@ -24,7 +24,6 @@
 #include <unistd.h>
 
 #include "fs.h"
-#include "dev_moldisk.h"
 
 #define IDLE_SYNC_NS	(2ULL * 1000 * 1000 * 1000)
 #define BUSY_SYNC_S	30
@@ -92,6 +91,7 @@ static const struct {
 	[FS_FSTATVFS - FS_BASE]	 = { do_fstatvfs, false },
 	[FS_MKNOD - FS_BASE]	 = { do_mknod, true },
 	[FS_IOCTL - FS_BASE]	 = { do_ioctl, false },
+	[FS_EXEC_LOCATE - FS_BASE] = { do_exec_locate, false },
 };
 
 static int dispatch(struct mol_message *m)
@@ -227,19 +227,16 @@ static int mount_extra(const char *arg)
 
 static int mount_root(const char *image, long disk, bool rdonly)
 {
-	struct mfs_blockdev *dev;
 	struct vmnt *m;
 	char name[32];
 	int ret;
 
 	if (disk < 0) {
+		fs_standalone = true;
 		ret = mount_image(image, rdonly, NULL, 0, &m);
 	} else {
 		snprintf(name, sizeof(name), "moldisk:%ld", disk);
-		ret = mfs_moldisk_open(&fs_mol, MOL_DISK, (unsigned int)disk,
-				       rdonly, &dev);
-		if (!ret)
-			ret = mount_dev(dev, name, rdonly, NULL, 0, &m);
+		ret = mount_disk((unsigned int)disk, rdonly, NULL, 0, &m);
 		image = name;
 	}
 	if (ret < 0) {

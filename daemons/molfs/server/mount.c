@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mount.c - the mount table: the root image and images mounted on
+ * mount.c - the mount table: the root file system and those mounted on
  * directories of others (FS_MOUNT, FS_UMOUNT, the command line), sync.
+ * A mount is a MINIX v3 image served here by the core (a disk-driver
+ * minor, or an image file when molfs runs standalone) or a tree another
+ * file server serves (molhostfs), reached through its vnode_ops.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,48 +12,125 @@
 #include <sys/stat.h>
 
 #include "fs.h"
+#include "dev_moldisk.h"
 
 struct vmnt vmnts[NR_MNTS];
 struct vmnt *root_mnt;
+/* The root is an image file molfs opened itself (no disk driver). */
+bool fs_standalone;
+
+static struct vmnt *vmnt_free(void)
+{
+	int i;
+
+	for (i = 0; i < NR_MNTS; i++)
+		if (!vmnts[i].used)
+			return &vmnts[i];
+	return NULL;
+}
+
+/* @m is filled in: enter it in the table, on @covered of @parent. */
+static void vmnt_enter(struct vmnt *m, const char *name, bool rdonly,
+		       struct vmnt *parent, uint32_t covered)
+{
+	m->used = true;
+	m->dev = 0x300 + (uint32_t)(m - vmnts);	/* as MINIX's disk minors */
+	m->rdonly = rdonly;
+	m->parent = parent;
+	m->covered = covered;
+	snprintf(m->image, sizeof(m->image), "%s", name);
+	if (parent)
+		parent->ops->get(parent, covered);
+	else
+		root_mnt = m;
+}
 
 /* Mount block device @dev (consumed, also on failure) as @name. */
 int mount_dev(struct mfs_blockdev *dev, const char *name, bool rdonly,
 	      struct vmnt *parent, uint32_t covered, struct vmnt **mp)
 {
 	struct mfs_mount_opts opts;
-	struct vmnt *m = NULL;
-	int i, err;
+	struct vmnt *m = vmnt_free();
+	int err;
 
-	for (i = 0; i < NR_MNTS; i++) {
-		if (!vmnts[i].used) {
-			m = &vmnts[i];
-			break;
-		}
-	}
 	if (!m) {
 		dev->close(dev);
 		return -EMFILE;
 	}
 	memset(&opts, 0, sizeof(opts));
-	opts.dev = 0x300 + i;		/* as MINIX's first disk minors */
+	opts.dev = 0x300 + (uint32_t)(m - vmnts);
 	opts.flags = rdonly ? MFS_RDONLY : 0;
 	err = mfs_mount(dev, &opts, &m->fs);
 	if (err) {
 		dev->close(dev);
 		return err;
 	}
-	m->used = true;
-	m->dev = opts.dev;
-	m->rdonly = rdonly;
-	m->parent = parent;
-	m->covered = covered;
-	snprintf(m->image, sizeof(m->image), "%s", name);
-	if (parent)
-		mfs_get(parent->fs, covered);
-	else
-		root_mnt = m;
+	m->ops = &local_ops;
+	m->server = MOL_NONE;
+	m->minor = -1;
+	vmnt_enter(m, name, rdonly, parent, covered);
 	*mp = m;
 	return 0;
+}
+
+/*
+ * Mount export @export of file server @server (read-only): it must
+ * answer REQ_STAT of its root with a directory.
+ */
+int mount_server(int server, uint32_t export, struct vmnt *parent,
+		 uint32_t covered, struct vmnt **mp)
+{
+	struct vmnt *m = vmnt_free();
+	struct mol_stat st;
+	char name[64];
+	int err;
+
+	if (!m)
+		return -EMFILE;
+	if (server == MOL_FS || server == MOL_ANY || server == MOL_NONE ||
+	    server == MOL_SELF)
+		return -EINVAL;
+	memset(m, 0, sizeof(*m));
+	m->ops = &server_ops;
+	m->minor = -1;
+	m->server = server;
+	m->export = export;
+	snprintf(m->image, sizeof(m->image), "server %d:%u", server, export);
+	err = m->ops->stat(m, MFS_ROOT_INO, &st);
+	if (!err && !S_ISDIR(st.st_mode))
+		err = -ENOTDIR;
+	if (err) {
+		memset(m, 0, sizeof(*m));
+		return err == -ENOTDIR || err == -ENXIO || err == -EIO ||
+		       err == -ESTALE || err == -ENOSYS ? -EINVAL : err;
+	}
+	snprintf(name, sizeof(name), "%s", m->image);
+	vmnt_enter(m, name, true, parent, covered);
+	*mp = m;
+	return 0;
+}
+
+/* Minor @minor of the disk driver; a minor is mounted once (-EBUSY). */
+int mount_disk(unsigned int minor, bool rdonly, struct vmnt *parent,
+	       uint32_t covered, struct vmnt **mp)
+{
+	struct mfs_blockdev *dev;
+	char name[32];
+	int err, i;
+
+	if (minor > 255)
+		return -ENXIO;
+	for (i = 0; i < NR_MNTS; i++)
+		if (vmnts[i].used && vmnts[i].minor == (int)minor)
+			return -EBUSY;
+	snprintf(name, sizeof(name), "moldisk:%u", minor);
+	err = mfs_moldisk_open(&fs_mol, MOL_DISK, minor, rdonly, &dev);
+	if (err)
+		return err;
+	err = mount_dev(dev, name, rdonly, parent, covered, mp);
+	if (!err)
+		(*mp)->minor = (int)minor;
+	return err;
 }
 
 int mount_image(const char *image, bool rdonly, struct vmnt *parent,
@@ -88,11 +168,24 @@ int do_mount(struct fproc *fp, struct mol_message *m)
 
 	if (b->flags & ~MOL_MS_RDONLY)
 		return -EINVAL;
+	if (b->source_type != MOL_MNT_IMAGE &&
+	    (b->source_grant || b->source_len))
+		return -EINVAL;
+	if ((b->source_type == MOL_MNT_IMAGE && (b->server || b->index)) ||
+	    (b->source_type == MOL_MNT_DISK && b->server))
+		return -EINVAL;
+	if (b->source_type > MOL_MNT_SERVER)
+		return -EINVAL;
 	if (fp->cr.uid != 0)
 		return -EPERM;
-	err = copy_path(fp->endpoint, b->source_grant, b->source_len, source);
-	if (err)
-		return err;
+	if (b->source_type == MOL_MNT_IMAGE) {
+		if (!fs_standalone)
+			return -EPERM;	/* images are the disk driver's */
+		err = copy_path(fp->endpoint, b->source_grant, b->source_len,
+				source);
+		if (err)
+			return err;
+	}
 	err = resolve(fp, MOL_AT_FDCWD, b->target_grant, b->target_len, 0,
 		      true, &vn);
 	if (err)
@@ -104,8 +197,19 @@ int do_mount(struct fproc *fp, struct mol_message *m)
 		return -ENOTDIR;
 	if (vn.ino == MFS_ROOT_INO)
 		return -EBUSY;		/* a root: mounted already */
-	err = mount_image(source, b->flags & MOL_MS_RDONLY, vn.m, vn.ino,
-			  &mnt);
+	switch (b->source_type) {
+	case MOL_MNT_IMAGE:
+		err = mount_image(source, b->flags & MOL_MS_RDONLY, vn.m,
+				  vn.ino, &mnt);
+		break;
+	case MOL_MNT_DISK:
+		err = mount_disk(b->index, b->flags & MOL_MS_RDONLY, vn.m,
+				 vn.ino, &mnt);
+		break;
+	default:
+		err = mount_server(b->server, b->index, vn.m, vn.ino, &mnt);
+		break;
+	}
 	if (err == -EISDIR || err == -ENOTDIR)
 		err = -ENOTBLK;
 	return err;
@@ -133,12 +237,9 @@ static void check_busy(struct fproc *fp, void *arg)
 
 static void unmount(struct vmnt *m)
 {
-	int err = mfs_unmount(m->fs);
-
-	if (err)
-		fs_log("unmount %s: %s", m->image, strerror(-err));
+	m->ops->unmount(m);
 	if (m->parent)
-		mfs_put(m->parent->fs, m->covered);
+		m->parent->ops->put(m->parent, m->covered);
 	m->used = false;
 	m->fs = NULL;
 }
@@ -178,7 +279,7 @@ void sync_all(void)
 	for (i = 0; i < NR_MNTS; i++) {
 		if (!vmnts[i].used || vmnts[i].rdonly)
 			continue;
-		err = mfs_sync(vmnts[i].fs);
+		err = vmnts[i].ops->sync(&vmnts[i]);
 		if (err)
 			fs_log("sync %s: %s", vmnts[i].image, strerror(-err));
 	}

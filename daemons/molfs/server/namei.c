@@ -6,7 +6,9 @@
  * permission); symbolic links are expanded here, so that a link may lead
  * into another file system; a mounted-on directory is replaced by the
  * root of what is mounted there, and ".." at the root of a mounted file
- * system goes to the mounted-on directory's parent.
+ * system goes to the mounted-on directory's parent.  The file systems
+ * are reached through their mount's vnode_ops: the MINIX core here, or
+ * another file server (remote.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -19,18 +21,54 @@
 void vn_get(struct vnode vn)
 {
 	if (vn.m)
-		mfs_get(vn.m->fs, vn.ino);
+		vn.m->ops->get(vn.m, vn.ino);
 }
 
 void vn_put(struct vnode vn)
 {
 	if (vn.m)
-		mfs_put(vn.m->fs, vn.ino);
+		vn.m->ops->put(vn.m, vn.ino);
 }
 
+/* The attributes of @vn as the file system has them (st_dev: the mount). */
+int vn_stat_full(struct vnode vn, struct mol_stat *st)
+{
+	int err = vn.m->ops->stat(vn.m, vn.ino, st);
+
+	st->st_dev = vn.m->dev;
+	return err;
+}
+
+/* The same in the core's form (MINIX rdev; what the callers look at). */
 int vn_stat(struct vnode vn, struct mfs_stat *st)
 {
-	return mfs_fstat(vn.m->fs, vn.ino, st);
+	struct mol_stat ms;
+	int err;
+
+	err = vn_stat_full(vn, &ms);
+	if (err)
+		return err;
+	memset(st, 0, sizeof(*st));
+	st->ino = (uint32_t)ms.st_ino;
+	st->dev = vn.m->dev;
+	st->mode = (uint16_t)ms.st_mode;
+	st->nlink = ms.st_nlink > 0xffff ? 0xffff : (uint16_t)ms.st_nlink;
+	st->uid = (uint16_t)ms.st_uid;
+	st->gid = (uint16_t)ms.st_gid;
+	st->rdev = (ms.st_rdev_major & 0xff) << 8 | (ms.st_rdev_minor & 0xff);
+	st->size = (uint64_t)ms.st_size;
+	st->blocks = (uint64_t)ms.st_blocks;
+	st->blksize = ms.st_blksize;
+	st->atime = (uint32_t)ms.st_atime_sec;
+	st->mtime = (uint32_t)ms.st_mtime_sec;
+	st->ctime = (uint32_t)ms.st_ctime_sec;
+	return 0;
+}
+
+/* access(2) of @vn for the caller (R_OK | W_OK | X_OK or F_OK). */
+int vn_access(struct fproc *fp, struct vnode vn, int amode)
+{
+	return vn.m->ops->access(vn.m, &fp->cr, vn.ino, amode);
 }
 
 bool vn_is_mountpoint(struct vnode vn)
@@ -88,16 +126,15 @@ int vn_lookup(struct fproc *fp, struct vnode dir, const char *name,
 		if (is_root(dir))
 			name = ".";
 		else if (dir.ino == MFS_ROOT_INO && dir.m->parent) {
-			err = mfs_lookup(dir.m->fs, &fp->cr, dir.ino, ".",
-					 MFS_L_NOFOLLOW, &ino);
+			err = dir.m->ops->lookup(dir.m, &fp->cr, dir.ino,
+						 ".", &ino);
 			if (err)
 				return err;
 			dir.ino = dir.m->covered;
 			dir.m = dir.m->parent;
 		}
 	}
-	err = mfs_lookup(dir.m->fs, &fp->cr, dir.ino, name, MFS_L_NOFOLLOW,
-			 &ino);
+	err = dir.m->ops->lookup(dir.m, &fp->cr, dir.ino, name, &ino);
 	if (err)
 		return err;
 	out->m = dir.m;
@@ -129,7 +166,7 @@ static int is_symlink(struct vnode vn, bool *link)
 int walk_parent(struct fproc *fp, struct vnode start, const char *path,
 		bool follow, struct nameidata *nd)
 {
-	char buf[WALK_BUF], link[MOL_FS_PATH_MAX], comp[MFS_NAME_MAX + 1];
+	char buf[WALK_BUF], link[MOL_FS_PATH_MAX], comp[FS_NAME_MAX + 1];
 	struct vnode cur = start, next;
 	int links = 0, err;
 	size_t len, rlen;
@@ -160,7 +197,7 @@ int walk_parent(struct fproc *fp, struct vnode start, const char *path,
 		while (*q && *q != '/')
 			q++;
 		len = q - p;
-		if (len > MFS_NAME_MAX)
+		if (len > FS_NAME_MAX)
 			return -ENAMETOOLONG;
 		memcpy(comp, p, len);
 		comp[len] = '\0';
@@ -178,8 +215,8 @@ int walk_parent(struct fproc *fp, struct vnode start, const char *path,
 			nd->dot = !strcmp(comp, ".") || !strcmp(comp, "..");
 			if ((!follow && !trailing) || nd->dot)
 				return 0;
-			err = mfs_lookup(cur.m->fs, &fp->cr, cur.ino, comp,
-					 MFS_L_NOFOLLOW, &next.ino);
+			err = cur.m->ops->lookup(cur.m, &fp->cr, cur.ino,
+						 comp, &next.ino);
 			if (err == -ENOENT)
 				return 0;
 			if (err)
@@ -204,8 +241,8 @@ int walk_parent(struct fproc *fp, struct vnode start, const char *path,
 		/* expand the link: its text, then what followed it */
 		if (++links > MFS_SYMLOOP_MAX)
 			return -ELOOP;
-		n = mfs_readlink(cur.m->fs, &fp->cr, cur.ino, comp, link,
-				 sizeof(link) - 1);
+		n = cur.m->ops->readlink(cur.m, &fp->cr, cur.ino, comp, link,
+					 sizeof(link) - 1);
 		if (n < 0)
 			return (int)n;
 		if (n == 0)
@@ -227,7 +264,7 @@ int walk_parent(struct fproc *fp, struct vnode start, const char *path,
 int resolve_path(struct fproc *fp, struct vnode start, const char *path,
 		 bool follow, struct vnode *out)
 {
-	char name[MFS_NAME_MAX + 2];
+	char name[FS_NAME_MAX + 2];
 	struct nameidata nd;
 	struct mfs_stat st;
 	size_t len;

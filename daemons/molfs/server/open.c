@@ -55,7 +55,7 @@ static void bare_name(const struct nameidata *nd, char *name)
 static int crossing(struct fproc *fp, const struct nameidata *nd,
 		    struct vnode *vn)
 {
-	char name[MFS_NAME_MAX + 2];
+	char name[FS_NAME_MAX + 2];
 	int err;
 
 	bare_name(nd, name);
@@ -91,13 +91,13 @@ int do_open(struct fproc *fp, struct mol_message *m)
 	if (err < 0)
 		return err;
 	if (err)
-		err = mfs_open(vn.m->fs, &fp->cr, vn.ino, ".", host_flags(fl),
-			       0, &vn.ino);
+		err = vn.m->ops->open(vn.m, &fp->cr, vn.ino, ".",
+				      host_flags(fl), 0, &vn.ino);
 	else {
 		vn.m = nd.dir.m;
-		err = mfs_open(vn.m->fs, &fp->cr, nd.dir.ino, nd.last,
-			       host_flags(fl),
-			       b->mode & 07777 & ~fp->umask, &vn.ino);
+		err = vn.m->ops->open(vn.m, &fp->cr, nd.dir.ino, nd.last,
+				      host_flags(fl),
+				      b->mode & 07777 & ~fp->umask, &vn.ino);
 	}
 	if (err)
 		return err;
@@ -144,6 +144,8 @@ int do_mkdir(struct fproc *fp, struct mol_message *m)
 	err = parent_of(fp, b->dirfd, b->path_grant, b->path_len, false, &nd);
 	if (err)
 		return err;
+	if (vmnt_is_server(nd.dir.m))
+		return server_rofs_create(fp, &nd);
 	return mfs_mkdir(nd.dir.m->fs, &fp->cr, nd.dir.ino, nd.last,
 			 b->mode & 07777 & ~fp->umask);
 }
@@ -167,6 +169,8 @@ int do_mknod(struct fproc *fp, struct mol_message *m)
 	err = parent_of(fp, b->dirfd, b->path_grant, b->path_len, false, &nd);
 	if (err)
 		return err;
+	if (vmnt_is_server(nd.dir.m))
+		return server_rofs_create(fp, &nd);
 	return mfs_mknod(nd.dir.m->fs, &fp->cr, nd.dir.ino, nd.last,
 			 type | (b->mode & 07777 & ~fp->umask),
 			 (type == S_IFCHR || type == S_IFBLK) ? b->dev : 0);
@@ -187,6 +191,8 @@ int do_unlink(struct fproc *fp, struct mol_message *m)
 		return err;
 	if (!nd.dot && crossing(fp, &nd, &vn) > 0)
 		return rmdir ? -EBUSY : -EISDIR;
+	if (vmnt_is_server(nd.dir.m))
+		return server_rofs_change(fp, &nd);
 	if (rmdir)
 		return mfs_rmdir(nd.dir.m->fs, &fp->cr, nd.dir.ino, nd.last);
 	return mfs_unlink(nd.dir.m->fs, &fp->cr, nd.dir.ino, nd.last);
@@ -212,6 +218,8 @@ int do_rename(struct fproc *fp, struct mol_message *m)
 		return -EBUSY;
 	if (o.dir.m != n.dir.m)
 		return -EXDEV;
+	if (vmnt_is_server(o.dir.m))
+		return server_rofs_change(fp, &o);
 	return mfs_rename(o.dir.m->fs, &fp->cr, o.dir.ino, o.last, n.dir.ino,
 			  n.last);
 }
@@ -239,6 +247,8 @@ int do_link(struct fproc *fp, struct mol_message *m)
 		err = crossing(fp, &o, &vn);
 		return err < 0 ? err : -EXDEV;
 	}
+	if (vmnt_is_server(n.dir.m))
+		return server_rofs_create(fp, &n);
 	return mfs_link(o.dir.m->fs, &fp->cr, o.dir.ino, o.last, n.dir.ino,
 			n.last);
 }
@@ -258,6 +268,8 @@ int do_symlink(struct fproc *fp, struct mol_message *m)
 	err = parent_of(fp, b->newdirfd, b->new_grant, b->new_len, false, &n);
 	if (err)
 		return err;
+	if (vmnt_is_server(n.dir.m))
+		return server_rofs_create(fp, &n);
 	return mfs_symlink(n.dir.m->fs, &fp->cr, target, n.dir.ino, n.last);
 }
 
@@ -276,8 +288,8 @@ int do_readlink(struct fproc *fp, struct mol_message *m)
 	if (err)
 		return err;
 	size = b->buf_len < sizeof(buf) ? b->buf_len : sizeof(buf);
-	n = mfs_readlink(nd.dir.m->fs, &fp->cr, nd.dir.ino, nd.last, buf,
-			 size);
+	n = nd.dir.m->ops->readlink(nd.dir.m, &fp->cr, nd.dir.ino, nd.last,
+				    buf, size);
 	if (n < 0)
 		return (int)n;
 	if (mol_safecopy_to(&fs_mol, fp->endpoint, b->buf_grant, 0, buf,

@@ -18,13 +18,16 @@ static unsigned char iobuf[CHUNK];
 static ssize_t inode_io(struct fproc *fp, struct filp *f, int grant,
 			size_t len, uint64_t *posp, bool write)
 {
-	struct mfs *fs = f->vn.m->fs;
+	struct vmnt *mnt = f->vn.m;
+	struct mfs *fs = mnt->fs;
 	size_t done = 0, chunk;
 	ssize_t n = 0;
 
 	while (done < len) {
 		chunk = len - done < CHUNK ? len - done : CHUNK;
-		if (write) {
+		if (write && vmnt_is_server(mnt)) {
+			n = -EROFS;	/* not opened for writing: unreachable */
+		} else if (write) {
 			if (mol_safecopy_from(&fs_mol, fp->endpoint, grant,
 					      done, iobuf, chunk) < 0) {
 				n = -EFAULT;
@@ -39,7 +42,7 @@ static ssize_t inode_io(struct fproc *fp, struct filp *f, int grant,
 			if (n > 0 && !(f->flags & MOL_O_APPEND))
 				*posp += n;
 		} else {
-			n = mfs_read(fs, f->vn.ino, iobuf, chunk, *posp);
+			n = mnt->ops->read(mnt, f->vn.ino, iobuf, chunk, *posp);
 			if (n > 0 && mol_safecopy_to(&fs_mol, fp->endpoint,
 						     grant, done, iobuf, n) < 0)
 				n = -EFAULT;
@@ -133,55 +136,27 @@ int do_lseek(struct fproc *fp, struct mol_message *m)
 	return 0;
 }
 
-#define DIRENT_HDR	19	/* d_ino, d_off, d_reclen, d_type */
-#define NDENTS		32
-
 int do_getdents(struct fproc *fp, struct mol_message *m)
 {
 	struct mol_fs_buf *b = MOL_BODY(m, struct mol_fs_buf);
 	struct filp *f = fd_get(fp, b->fd);
-	struct mfs_dirent ents[NDENTS];
-	size_t size, used = 0, reclen;
-	struct mol_dirent64 *d;
 	uint64_t pos;
-	int n, i;
+	ssize_t n;
 
 	if (!f)
 		return -EBADF;
 	if (f->kind != FILP_INODE || !f->isdir)
 		return -ENOTDIR;
-	size = b->buf_len < CHUNK ? b->buf_len : CHUNK;
-	for (;;) {
-		pos = f->pos;
-		n = mfs_getdents(f->vn.m->fs, f->vn.ino, &pos, ents, NDENTS);
-		if (n < 0 && !used)
-			return n;
-		if (n <= 0)
-			goto out;	/* the end */
-		for (i = 0; i < n; i++) {
-			reclen = (DIRENT_HDR + strlen(ents[i].name) + 1 + 7) &
-				 ~(size_t)7;
-			if (used + reclen > size)
-				goto full;
-			d = (struct mol_dirent64 *)(iobuf + used);
-			memset(d, 0, reclen);
-			d->d_ino = ents[i].ino;
-			d->d_off = (int64_t)ents[i].next;
-			d->d_reclen = (uint16_t)reclen;
-			d->d_type = ents[i].type;
-			strcpy(d->d_name, ents[i].name);
-			used += reclen;
-			f->pos = ents[i].next;
-		}
-	}
-full:
-	if (!used)
-		return -EINVAL;		/* one record does not fit */
-out:
-	if (used && mol_safecopy_to(&fs_mol, fp->endpoint, b->buf_grant, 0,
-				    iobuf, used) < 0)
+	pos = f->pos;
+	n = f->vn.m->ops->getdents(f->vn.m, f->vn.ino, &pos, iobuf,
+				   b->buf_len < CHUNK ? b->buf_len : CHUNK);
+	if (n <= 0)
+		return (int)n;
+	if (mol_safecopy_to(&fs_mol, fp->endpoint, b->buf_grant, 0, iobuf,
+			    n) < 0)
 		return -EFAULT;
-	return (int)used;
+	f->pos = pos;
+	return (int)n;
 }
 
 int do_truncate(struct fproc *fp, struct mol_message *m)
@@ -195,6 +170,8 @@ int do_truncate(struct fproc *fp, struct mol_message *m)
 	err = resolve(fp, b->dirfd, b->path_grant, b->path_len, 0, true, &vn);
 	if (err)
 		return err;
+	if (vmnt_is_server(vn.m))
+		return -EROFS;
 	return mfs_truncate_ino(vn.m->fs, &fp->cr, vn.ino, b->length);
 }
 
@@ -208,7 +185,7 @@ int do_ftruncate(struct fproc *fp, struct mol_message *m)
 	if (b->length < 0 || f->kind != FILP_INODE || f->isdir ||
 	    (f->flags & MOL_O_ACCMODE) == MOL_O_RDONLY)
 		return -EINVAL;
-	if (f->vn.m->rdonly)
+	if (f->vn.m->rdonly || vmnt_is_server(f->vn.m))
 		return -EROFS;
 	return mfs_ftruncate(f->vn.m->fs, f->vn.ino, b->length);
 }
@@ -221,7 +198,7 @@ int do_fsync(struct fproc *fp, struct mol_message *m)
 		return -EBADF;
 	if (f->kind == FILP_PIPE)
 		return -EINVAL;
-	return mfs_sync(f->vn.m->fs);
+	return f->vn.m->ops->sync(f->vn.m);
 }
 
 int do_sync(struct fproc *fp, struct mol_message *m)

@@ -4,32 +4,13 @@
  * statvfs: find the file (namei.c), then act on its inode.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "fs.h"
-
-static void to_mol_stat(struct vnode vn, const struct mfs_stat *s,
-			struct mol_stat *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->st_dev = vn.m->dev;
-	st->st_ino = s->ino;
-	st->st_mode = s->mode;
-	st->st_nlink = s->nlink;
-	st->st_uid = s->uid;
-	st->st_gid = s->gid;
-	st->st_rdev_major = (s->rdev >> 8) & 0xff;
-	st->st_rdev_minor = s->rdev & 0xff;
-	st->st_size = (int64_t)s->size;
-	st->st_blocks = (int64_t)s->blocks;
-	st->st_blksize = s->blksize;
-	st->st_atime_sec = s->atime;
-	st->st_mtime_sec = s->mtime;
-	st->st_ctime_sec = s->ctime;
-}
 
 static int copy_out(struct fproc *fp, int grant, uint32_t len,
 		    const void *buf, size_t size)
@@ -44,14 +25,12 @@ static int copy_out(struct fproc *fp, int grant, uint32_t len,
 static int stat_vnode(struct fproc *fp, struct vnode vn, int grant,
 		      uint32_t len)
 {
-	struct mfs_stat s;
 	struct mol_stat st;
 	int err;
 
-	err = vn_stat(vn, &s);
+	err = vn_stat_full(vn, &st);
 	if (err)
 		return err;
-	to_mol_stat(vn, &s, &st);
 	return copy_out(fp, grant, len, &st, sizeof(st));
 }
 
@@ -104,7 +83,7 @@ int do_access(struct fproc *fp, struct mol_message *m)
 		      !(b->flags & MOL_AT_SYMLINK_NOFOLLOW), &vn);
 	if (err)
 		return err;
-	return mfs_access_ino(vn.m->fs, &fp->cr, vn.ino, (int)b->mode);
+	return vn_access(fp, vn, (int)b->mode);
 }
 
 int do_chmod(struct fproc *fp, struct mol_message *m)
@@ -120,6 +99,8 @@ int do_chmod(struct fproc *fp, struct mol_message *m)
 	err = resolve(fp, b->dirfd, b->path_grant, b->path_len, 0, true, &vn);
 	if (err)
 		return err;
+	if (vmnt_is_server(vn.m))
+		return -EROFS;
 	return mfs_chmod_ino(vn.m->fs, &fp->cr, vn.ino, b->mode);
 }
 
@@ -144,6 +125,8 @@ int do_fchmod(struct fproc *fp, struct mol_message *m)
 	err = fd_vnode(fp, b->fd, &vn);
 	if (err)
 		return err;
+	if (vmnt_is_server(vn.m))
+		return -EROFS;
 	return mfs_chmod_ino(vn.m->fs, &fp->cr, vn.ino, (mode_t)b->arg);
 }
 
@@ -165,6 +148,8 @@ int do_chown(struct fproc *fp, struct mol_message *m)
 	}
 	if (err)
 		return err;
+	if (vmnt_is_server(vn.m))
+		return -EROFS;
 	return mfs_chown_ino(vn.m->fs, &fp->cr, vn.ino, b->uid, b->gid);
 }
 
@@ -209,6 +194,8 @@ int do_utimens(struct fproc *fp, struct mol_message *m)
 		return err;
 	if (omit_a && omit_m)
 		return 0;
+	if (vmnt_is_server(vn.m))
+		return -EROFS;
 	omit = (omit_a ? MFS_UT_OMIT_ATIME : 0) |
 	       (omit_m ? MFS_UT_OMIT_MTIME : 0);
 	if ((now_a || omit_a) && (now_m || omit_m))
@@ -229,7 +216,7 @@ static int set_cwd(struct fproc *fp, struct vnode vn)
 		return err;
 	if (!S_ISDIR(st.mode))
 		return -ENOTDIR;
-	err = mfs_access_ino(vn.m->fs, &fp->cr, vn.ino, X_OK);
+	err = vn_access(fp, vn, X_OK);
 	if (err)
 		return err;
 	vn_get(vn);
@@ -265,27 +252,31 @@ int do_fchdir(struct fproc *fp, struct mol_message *m)
 /* The name of @ino in directory @dir (by scanning it). */
 static int name_in(struct vnode dir, uint32_t ino, char *name)
 {
-	struct mfs_dirent ents[16];
+	static unsigned char buf[8192];
+	struct mol_dirent64 *d;
 	uint64_t pos = 0;
-	int n, i;
+	ssize_t n, off;
 
-	while ((n = mfs_getdents(dir.m->fs, dir.ino, &pos, ents, 16)) > 0) {
-		for (i = 0; i < n; i++) {
-			if (ents[i].ino == ino && strcmp(ents[i].name, ".") &&
-			    strcmp(ents[i].name, "..")) {
-				strcpy(name, ents[i].name);
+	while ((n = dir.m->ops->getdents(dir.m, dir.ino, &pos, buf,
+					 sizeof(buf))) > 0) {
+		for (off = 0; off < n; off += d->d_reclen) {
+			d = (struct mol_dirent64 *)(buf + off);
+			if (d->d_ino == ino && strcmp(d->d_name, ".") &&
+			    strcmp(d->d_name, "..")) {
+				snprintf(name, FS_NAME_MAX + 1, "%s",
+					 d->d_name);
 				return 0;
 			}
 		}
 	}
-	return n < 0 ? n : -ENOENT;
+	return n < 0 ? (int)n : -ENOENT;
 }
 
 int do_getcwd(struct fproc *fp, struct mol_message *m)
 {
 	struct mol_fs_buf *b = MOL_BODY(m, struct mol_fs_buf);
 	static const struct mfs_cred root_cr;
-	char path[MOL_FS_PATH_MAX], name[MFS_NAME_MAX + 1];
+	char path[MOL_FS_PATH_MAX], name[FS_NAME_MAX + 1];
 	struct vnode vn = fp->cwd, up;
 	size_t pos = sizeof(path) - 1, len;
 	struct mfs_stat st;
@@ -306,8 +297,7 @@ int do_getcwd(struct fproc *fp, struct mol_message *m)
 			vn.m = vn.m->parent;
 			continue;
 		}
-		err = mfs_lookup(vn.m->fs, &root_cr, vn.ino, "..",
-				 MFS_L_NOFOLLOW, &ino);
+		err = vn.m->ops->lookup(vn.m, &root_cr, vn.ino, "..", &ino);
 		if (err)
 			return err;
 		up.m = vn.m;
@@ -346,25 +336,12 @@ int do_umask(struct fproc *fp, struct mol_message *m)
 static int statvfs_vnode(struct fproc *fp, struct vnode vn, int grant,
 			 uint32_t len)
 {
-	struct mfs_statvfs s;
 	struct mol_statvfs st;
 	int err;
 
-	err = mfs_statvfs(vn.m->fs, &s);
+	err = vn.m->ops->statvfs(vn.m, &st);
 	if (err)
 		return err;
-	memset(&st, 0, sizeof(st));
-	st.f_bsize = s.bsize;
-	st.f_frsize = s.bsize;
-	st.f_blocks = s.blocks;
-	st.f_bfree = s.bfree;
-	st.f_bavail = s.bfree;
-	st.f_files = s.files;
-	st.f_ffree = s.ffree;
-	st.f_favail = s.ffree;
-	st.f_fsid = vn.m->dev;
-	st.f_flag = vn.m->rdonly ? MOL_MS_RDONLY : 0;
-	st.f_namemax = s.namemax;
 	return copy_out(fp, grant, len, &st, sizeof(st));
 }
 
@@ -392,4 +369,41 @@ int do_fstatvfs(struct fproc *fp, struct mol_message *m)
 	if (err)
 		return err;
 	return statvfs_vnode(fp, vn, b->buf_grant, b->buf_len);
+}
+
+/*
+ * FS_EXEC_LOCATE: where the program execve(path) names lives.  0: in a
+ * MINIX file system (the container copies it into a memfd); n > 0: on a
+ * host pass-through mount, its host path (n bytes and a NUL) in the
+ * caller's buffer, to be executed directly.
+ */
+int do_exec_locate(struct fproc *fp, struct mol_message *m)
+{
+	struct mol_fs_path *b = MOL_BODY(m, struct mol_fs_path);
+	char path[MOL_FS_PATH_MAX];
+	struct mfs_stat st;
+	struct vnode vn;
+	int err, n;
+
+	if (b->flags || b->mode || b->dev)
+		return -EINVAL;
+	err = resolve(fp, b->dirfd, b->path_grant, b->path_len, 0, true, &vn);
+	if (err)
+		return err;
+	err = vn_stat(vn, &st);
+	if (err)
+		return err;
+	if (!S_ISREG(st.mode))
+		return -EACCES;
+	err = vn_access(fp, vn, X_OK);
+	if (err)
+		return err;
+	if (!vmnt_is_server(vn.m))
+		return 0;
+	n = server_hostpath(vn.m, vn.ino, path, sizeof(path));
+	if (n < 0)
+		return n;
+	if ((uint32_t)n >= b->buf_len)
+		return -ERANGE;
+	return copy_out(fp, b->buf_grant, b->buf_len, path, n + 1) ?: n;
 }
