@@ -75,6 +75,18 @@ static long fs_fd_call(int nr, int fsfd, int fd2, int cmd, int arg)
 	return ctr_fs_call(nr, &m, false, NULL, 0);
 }
 
+/*
+ * Is FS descriptor @fsfd an O_PATH one?  For the calls answered here
+ * without FS (ioctl, record locks, xattrs, fadvise), which Linux refuses
+ * with EBADF on an O_PATH descriptor.
+ */
+bool ctr_fs_opath(int fsfd)
+{
+	long fl = fs_fd_call(FS_FCNTL, fsfd, 0, MOL_F_GETFL, 0);
+
+	return fl >= 0 && (fl & MOL_O_PATH);
+}
+
 /* Forget host descriptor @fd's FS file (it is being reused). */
 static void fd_drop(int fd)
 {
@@ -726,6 +738,8 @@ static int fs_fcntl(int fd, int cmd, long arg)
 		return FS_RET(fs_fd_call(FS_FCNTL, fsfd, 0, cmd, arg));
 	case F_GETLK:
 	case F_OFD_GETLK:
+		if (ctr_fs_opath(fsfd))
+			break;
 		/* No record locks in MoL's FS yet: nobody holds one. */
 		fl = (struct flock *)arg;
 		if (!fl) {
@@ -738,9 +752,14 @@ static int fs_fcntl(int fd, int cmd, long arg)
 	case F_SETLKW:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
+		if (ctr_fs_opath(fsfd))
+			break;
 		return 0;
+	default:
+		errno = EINVAL;
+		return -1;
 	}
-	errno = EINVAL;
+	errno = EBADF;		/* a lock on an O_PATH descriptor */
 	return -1;
 }
 
@@ -820,7 +839,7 @@ int isatty(int fd)
 {
 	if (ctr_fsfd(fd) < 0)
 		return REAL(int (*)(int), isatty)(fd);
-	errno = ENOTTY;
+	errno = ctr_fs_opath(ctr_fsfd(fd)) ? EBADF : ENOTTY;
 	return 0;
 }
 
@@ -835,7 +854,7 @@ int ioctl(int fd, unsigned long req, ...)
 	if (ctr_fsfd(fd) < 0)
 		return REAL(int (*)(int, unsigned long, ...), ioctl)(fd, req,
 								    arg);
-	errno = ENOTTY;
+	errno = ctr_fs_opath(ctr_fsfd(fd)) ? EBADF : ENOTTY;
 	return -1;
 }
 
@@ -844,6 +863,8 @@ int posix_fadvise(int fd, off_t off, off_t len, int advice)
 	if (ctr_fsfd(fd) < 0)
 		return REAL(int (*)(int, off_t, off_t, int), posix_fadvise)
 			(fd, off, len, advice);
+	if (ctr_fs_opath(ctr_fsfd(fd)))
+		return EBADF;
 	return advice < 0 || advice > POSIX_FADV_NOREUSE ? EINVAL : 0;
 }
 

@@ -14,11 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 #include <utime.h>
 
@@ -298,6 +300,111 @@ static void test_cwd_umask(void)
 	OK(unlink(p("masked")));
 }
 
+/* O_PATH: a descriptor naming a file (coreutils' cp/mv/ln FILE DIR) */
+static void test_opath(void)
+{
+	struct flock lk = { .l_type = F_RDLCK };
+	struct statvfs sv;
+	struct stat st;
+	char buf[8];
+	int d, f, l, n;
+	DIR *dp;
+
+	OK(mkdir(p("op"), 0755));
+	f = open(p("op/none"), O_WRONLY | O_CREAT | O_EXCL, 0);
+	CHECK(write(f, "abc", 3) == 3);
+	OK(close(f));
+	OK(symlink("none", p("op/l")));
+
+	d = open(p("op"), O_PATH | O_DIRECTORY);
+	CHECK(d > 2);
+	CHECK(fcntl(d, F_GETFL) == (O_PATH | O_DIRECTORY));
+	/* the *at calls, from an O_PATH directory */
+	OK(fstatat(d, "none", &st, 0));
+	CHECK(S_ISREG(st.st_mode) && st.st_size == 3);
+	f = openat(d, "new", O_WRONLY | O_CREAT | O_EXCL, 0644);
+	CHECK(f >= 0 && write(f, "xy", 2) == 2);
+	OK(close(f));
+	OK(renameat(d, "new", d, "renamed"));
+	OK(linkat(AT_FDCWD, p("op/renamed"), d, "hard", 0));
+	OK(fstatat(d, "hard", &st, 0));
+	CHECK(st.st_nlink == 2 && st.st_size == 2);
+	OK(unlinkat(d, "hard", 0));
+	OK(unlinkat(d, "renamed", 0));
+	OK(fstatat(d, "", &st, AT_EMPTY_PATH));
+	CHECK(S_ISDIR(st.st_mode));
+	FAILS(getdents64(d, buf, sizeof(buf)), EBADF);
+	dp = fdopendir(dup(d));		/* glibc's own checks pass */
+	CHECK(dp != NULL);
+	FAILS(dp ? readdir(dp) ? 0 : -1 : 0, EBADF);
+	if (dp)
+		closedir(dp);
+	OK(fchdir(d));
+	OK(stat("none", &st));
+	OK(chdir("/"));
+	OK(close(d));
+
+	/* a file without any permission: only the path is searched */
+	f = open(p("op/none"), O_PATH | O_RDWR | O_TRUNC);
+	CHECK(f > 2);
+	CHECK(fcntl(f, F_GETFL) == O_PATH);
+	OK(fstat(f, &st));
+	CHECK(S_ISREG(st.st_mode) && st.st_size == 3 &&
+	      (st.st_mode & 07777) == 0);
+	FAILS(read(f, buf, 1), EBADF);
+	FAILS(write(f, "x", 1), EBADF);
+	FAILS(pread(f, buf, 1, 0), EBADF);
+	FAILS(lseek(f, 0, SEEK_SET), EBADF);
+	FAILS(fchmod(f, 0644), EBADF);
+	FAILS(fchown(f, 0, 0), EBADF);
+	FAILS(ftruncate(f, 0), EBADF);
+	FAILS(fsync(f), EBADF);
+	FAILS(futimens(f, NULL), EBADF);
+	FAILS(fcntl(f, F_SETFL, O_NONBLOCK), EBADF);
+	FAILS(fcntl(f, F_GETLK, &lk), EBADF);
+	FAILS(fcntl(f, F_SETLK, &lk), EBADF);
+	FAILS(ioctl(f, FIONREAD, &n), EBADF);
+	FAILS(fgetxattr(f, "user.x", buf, sizeof(buf)), EBADF);
+	CHECK(posix_fadvise(f, 0, 0, POSIX_FADV_NORMAL) == EBADF);
+	FAILS(fchdir(f), ENOTDIR);
+	FAILS(openat(f, "x", O_RDONLY), ENOTDIR);
+	OK(fstatvfs(f, &sv));
+	CHECK(fcntl(f, F_GETFD) == 0);
+	OK(fcntl(f, F_SETFD, FD_CLOEXEC));
+	CHECK(fcntl(f, F_GETFD) == FD_CLOEXEC);
+	n = dup(f);
+	CHECK(n > f && fcntl(n, F_GETFL) == O_PATH);
+	OK(close(n));
+	n = fcntl(f, F_DUPFD_CLOEXEC, 60);
+	CHECK(n >= 60 && fcntl(n, F_GETFD) == FD_CLOEXEC);
+	OK(close(n));
+	OK(close(f));
+	FAILS(close(f), EBADF);
+	OK(stat(p("op/none"), &st));
+	CHECK(st.st_size == 3);			/* O_TRUNC was ignored */
+
+	/* errors, as Linux's */
+	FAILS(open(p("op/nope"), O_PATH), ENOENT);
+	FAILS(open(p("op/nope"), O_PATH | O_CREAT, 0644), ENOENT);
+	FAILS(open(p("op/none"), O_PATH | O_DIRECTORY), ENOTDIR);
+	FAILS(open(p("op/none/"), O_PATH), ENOTDIR);
+	FAILS(open(p("op/l"), O_PATH | O_NOFOLLOW | O_DIRECTORY), ENOTDIR);
+
+	/* O_NOFOLLOW: the link itself */
+	l = open(p("op/l"), O_PATH | O_NOFOLLOW);
+	CHECK(l > 2);
+	CHECK(fcntl(l, F_GETFL) == (O_PATH | O_NOFOLLOW));
+	OK(fstat(l, &st));
+	CHECK(S_ISLNK(st.st_mode) && st.st_size == 4);
+	OK(fstatat(l, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
+	CHECK(S_ISLNK(st.st_mode));
+	OK(close(l));
+	l = open(p("op/l"), O_PATH);
+	OK(fstat(l, &st));
+	CHECK(S_ISREG(st.st_mode));
+	OK(close(l));
+}
+
 static void test_dir(void)
 {
 	int seen_dot = 0, seen_dd = 0, seen_f1 = 0, seen_d = 0, n = 0, fd;
@@ -456,6 +563,7 @@ int main(int argc, char **argv)
 	test_paths();
 	test_cwd_umask();
 	test_dir();
+	test_opath();
 	test_stdio();
 	test_pipe_fork();
 	make_keep();

@@ -36,10 +36,7 @@ RUN_TIMEOUT=60
 # Known failures: "NAME|REASON" lines, for what Documentation/
 # architecture.md ("Files", "Not done yet") and filesystem.md ("Not done
 # yet") list as missing.  Provisional: the lead decides which stay.
-KNOWN='sort with temporary files (-S 64K -T tmpd)|glibc mkostemp() creates the temporary file on the host, bypassing FS; sort then opens it through FS: ENOENT
-cp FILE DIR|coreutils opens the target directory with O_PATH|O_DIRECTORY, FS answers O_PATH with EINVAL, so the target is taken for a file
-mv FILE DIR|coreutils opens the target directory with O_PATH|O_DIRECTORY, FS answers O_PATH with EINVAL, so the target is taken for a file
-ln FILE DIR|coreutils opens the target directory with O_PATH|O_DIRECTORY, FS answers O_PATH with EINVAL, so the target is taken for a file'
+KNOWN='sort with temporary files (-S 64K -T tmpd)|glibc mkostemp() creates the temporary file on the host, bypassing FS; sort then opens it through FS: ENOENT'
 
 work=$(mktemp -d /tmp/fsoracle-programs.XXXXXX)
 export MOL_RUN_BASE="$work/run"
