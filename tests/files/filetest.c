@@ -405,6 +405,118 @@ static void test_opath(void)
 	OK(close(l));
 }
 
+/* the number of entries in directory @path, -1 if it cannot be read */
+static int entries(const char *path)
+{
+	DIR *d = opendir(path);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* glibc's temporary files (sort, tar): made in the MINIX tree */
+static void test_tempfiles(void)
+{
+	char t[256], line[32], *s;
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	snprintf(t, sizeof(t), "%s", p("tmp.XXXXXX"));
+	fd = mkstemp(t);
+	CHECK(fd > 2 && strcmp(t, p("tmp.XXXXXX")) &&
+	      !strncmp(t, p("tmp."), strlen(p("tmp."))));
+	OK(fstat(fd, &st));
+	CHECK(S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0600 &&
+	      st.st_size == 0);
+	CHECK((fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDWR);
+	CHECK(write(fd, "tmp", 3) == 3);
+	OK(close(fd));
+	OK(stat(t, &st));			/* through FS */
+	CHECK(st.st_size == 3);
+	OK(unlink(t));
+	snprintf(t, sizeof(t), "%s", p("tmp.XXXXX"));
+	FAILS(mkstemp(t), EINVAL);
+	CHECK(!strcmp(t, p("tmp.XXXXX")));	/* untouched */
+	snprintf(t, sizeof(t), "%s", p("nope/tmp.XXXXXX"));
+	FAILS(mkstemp(t), ENOENT);
+	snprintf(t, sizeof(t), "%s", p("tmp.XXXXXX"));
+	fd = mkostemp(t, O_CLOEXEC | O_APPEND);
+	/* Linux reports O_LARGEFILE (0100000; 0 in glibc's headers) */
+	CHECK(fd > 2 && fcntl(fd, F_GETFD) == FD_CLOEXEC &&
+	      fcntl(fd, F_GETFL) == (O_RDWR | O_APPEND | 0100000));
+	OK(close(fd));
+	OK(unlink(t));
+	snprintf(t, sizeof(t), "%s", p("tmp.XXXXXX.txt"));
+	fd = mkstemps(t, 4);
+	CHECK(fd > 2 && !strcmp(t + strlen(t) - 4, ".txt") &&
+	      !strstr(t, "XXXXXX"));
+	OK(fstat(fd, &st));
+	CHECK((st.st_mode & 07777) == 0600);
+	OK(close(fd));
+	OK(unlink(t));
+	FAILS(mkstemps(t, -1), EINVAL);
+	FAILS(mkstemps(t, 10), EINVAL);
+	snprintf(t, sizeof(t), "%s", p("tmp.XXXXXXab"));
+	fd = mkostemps(t, 2, O_CLOEXEC);
+	CHECK(fd > 2 && fcntl(fd, F_GETFD) == FD_CLOEXEC);
+	OK(close(fd));
+	OK(unlink(t));
+	snprintf(t, sizeof(t), "%s", p("dt.XXXXXX"));
+	CHECK(mkdtemp(t) == t);
+	OK(stat(t, &st));
+	CHECK(S_ISDIR(st.st_mode) && (st.st_mode & 07777) == 0700);
+	OK(rmdir(t));
+	snprintf(t, sizeof(t), "%s", p("nope/dt.XXXXXX"));
+	errno = 0;
+	CHECK(!mkdtemp(t) && errno == ENOENT);
+	snprintf(t, sizeof(t), "%s", p("mt.XXXXXX"));
+	CHECK(mktemp(t) == t && strcmp(t, p("mt.XXXXXX")));
+	FAILS(lstat(t, &st), ENOENT);
+
+	/* tmpfile: P_tmpdir of the MINIX tree only (not $TMPDIR) */
+	if (stat("/tmp", &st) == 0)
+		return;		/* not the tree this test expects */
+	setenv("TMPDIR", dir, 1);
+	errno = 0;
+	CHECK(!tmpfile() && errno == ENOENT);
+	errno = 0;
+	CHECK(!tmpfile64() && errno == ENOENT);
+	s = tempnam(NULL, "prefix");		/* $TMPDIR */
+	CHECK(s && !strncmp(s, p("prefi"), strlen(p("prefi"))) &&
+	      strlen(s) == strlen(p("prefi")) + 6);
+	free(s);
+	unsetenv("TMPDIR");
+	s = tempnam(p("nope"), NULL);		/* no directory at all */
+	CHECK(!s && errno == ENOENT);
+	OK(mkdir("/tmp", 01777));
+	s = tempnam(p("nope"), "ab");		/* P_tmpdir */
+	CHECK(s && !strncmp(s, "/tmp/ab", 7) && strlen(s) == 13);
+	free(s);
+	f = tmpfile();
+	CHECK(f != NULL);
+	CHECK(entries("/tmp") == 2);		/* unlinked once open */
+	if (f) {
+		OK(fstat(fileno(f), &st));
+		CHECK(S_ISREG(st.st_mode) && st.st_nlink == 0 &&
+		      (st.st_mode & 07777) == 0600);
+		CHECK(fputs("scratch\n", f) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+		      fgets(line, sizeof(line), f) &&
+		      !strcmp(line, "scratch\n"));
+		OK(fclose(f));
+	}
+	f = tmpfile64();
+	CHECK(f != NULL);
+	if (f)
+		OK(fclose(f));
+	OK(rmdir("/tmp"));
+}
+
 static void test_dir(void)
 {
 	int seen_dot = 0, seen_dd = 0, seen_f1 = 0, seen_d = 0, n = 0, fd;
@@ -564,6 +676,7 @@ int main(int argc, char **argv)
 	test_cwd_umask();
 	test_dir();
 	test_opath();
+	test_tempfiles();
 	test_stdio();
 	test_pipe_fork();
 	make_keep();
