@@ -679,6 +679,8 @@ static int fs_dup3(int fd, int fd2, int flags)
 
 int dup2(int fd, int fd2)
 {
+	if (fd != fd2 && ctr_vacate_fd(fd2) < 0)
+		return -1;
 	if (!ctr_fs_on || ctr_inlib)
 		return REAL(int (*)(int, int), dup2)(fd, fd2);
 	return fs_dup3(fd, fd2, -1);
@@ -686,6 +688,8 @@ int dup2(int fd, int fd2)
 
 int dup3(int fd, int fd2, int flags)
 {
+	if (fd != fd2 && ctr_vacate_fd(fd2) < 0)
+		return -1;
 	if (!ctr_fs_on || ctr_inlib)
 		return REAL(int (*)(int, int, int), dup3)(fd, fd2, flags);
 	if (flags & ~O_CLOEXEC) {

@@ -11,6 +11,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -517,6 +519,122 @@ static void test_tempfiles(void)
 	OK(rmdir("/tmp"));
 }
 
+/*
+ * dup2 onto every low descriptor, as posix_spawn's file actions and
+ * shells do: libmol's own (it is one of them) moves away, the process
+ * keeps its identity and its files.
+ */
+static void test_dup2_everywhere(void)
+{
+	struct stat st;
+	int f, i, st2;
+	pid_t pid;
+
+	f = open(p("f1"), O_RDONLY);
+	CHECK(f > 2);
+	for (i = 3; i < 16; i++)
+		if (i != f)
+			CHECK(dup2(f, i) == i);
+	for (i = 3; i < 16; i++) {
+		OK(fstat(i, &st));
+		CHECK(S_ISREG(st.st_mode) && st.st_size == 3);
+	}
+	pid = fork();		/* PM still knows us */
+	if (pid == 0)
+		_exit(fstat(9, &st) == 0 ? 0 : 1);
+	CHECK(pid > 0 && waitpid(pid, &st2, 0) == pid && WIFEXITED(st2) &&
+	      !WEXITSTATUS(st2));
+	for (i = 3; i < 16; i++)
+		OK(close(i));
+}
+
+/* getpw*, getgr*: the MINIX tree's /etc/passwd and /etc/group */
+static void test_nss(void)
+{
+	struct passwd pw, *pr;
+	struct group gr, *gp;
+	char buf[1024];
+	struct stat st;
+	int n;
+	FILE *f;
+
+	if (stat("/etc", &st) == 0)
+		return;		/* not the tree this test expects */
+	/* no files: no entries, no error */
+	errno = 0;
+	CHECK(!getpwnam("root") && errno == 0);
+	CHECK(!getpwuid(0) && errno == 0);
+	CHECK(!getgrgid(0) && errno == 0);
+	CHECK(getpwnam_r("root", &pw, buf, sizeof(buf), &pr) == 0 && !pr);
+	setpwent();
+	CHECK(!getpwent());
+	endpwent();
+
+	OK(mkdir("/etc", 0755));
+	f = fopen("/etc/passwd", "w");
+	CHECK(f && fputs("# users of the MINIX tree\n"
+			 "root:x:0:0:Super User:/root:/bin/sh\n"
+			 "bad line\n"
+			 "molonly:x:4242:4243:Mol Only:/home/m:/bin/dash\n",
+			 f) >= 0);
+	if (f)
+		OK(fclose(f));
+	f = fopen("/etc/group", "w");
+	CHECK(f && fputs("wheel:x:0:root\n"
+			 "molgrp:x:4243:molonly,root\n", f) >= 0);
+	if (f)
+		OK(fclose(f));
+
+	pr = getpwnam("molonly");
+	CHECK(pr && pr->pw_uid == 4242 && pr->pw_gid == 4243 &&
+	      !strcmp(pr->pw_gecos, "Mol Only") &&
+	      !strcmp(pr->pw_dir, "/home/m") &&
+	      !strcmp(pr->pw_shell, "/bin/dash"));
+	pr = getpwuid(0);
+	CHECK(pr && !strcmp(pr->pw_name, "root") && !strcmp(pr->pw_dir, "/root"));
+	errno = 0;
+	CHECK(!getpwnam("nobody") && errno == 0);	/* the host has one */
+	CHECK(!getpwuid(65534) && errno == 0);
+	CHECK(getpwuid_r(4242, &pw, buf, sizeof(buf), &pr) == 0 && pr == &pw &&
+	      !strcmp(pw.pw_name, "molonly"));
+	CHECK(getpwnam_r("molonly", &pw, buf, 8, &pr) == ERANGE && !pr);
+	CHECK(getpwnam_r("nobody", &pw, buf, sizeof(buf), &pr) == 0 && !pr);
+	gp = getgrgid(4243);
+	CHECK(gp && !strcmp(gp->gr_name, "molgrp") && gp->gr_mem[0] &&
+	      !strcmp(gp->gr_mem[0], "molonly") && gp->gr_mem[1] &&
+	      !strcmp(gp->gr_mem[1], "root") && !gp->gr_mem[2]);
+	gp = getgrnam("wheel");
+	CHECK(gp && gp->gr_gid == 0);
+	CHECK(getgrnam_r("molgrp", &gr, buf, sizeof(buf), &gp) == 0 &&
+	      gp == &gr && gr.gr_gid == 4243);
+	CHECK(getgrgid_r(7, &gr, buf, sizeof(buf), &gp) == 0 && !gp);
+	setpwent();
+	for (n = 0; getpwent(); n++)
+		;
+	CHECK(n == 2);			/* the comment and "bad line" skipped */
+	setpwent();
+	pr = getpwent();
+	CHECK(pr && !strcmp(pr->pw_name, "root"));
+	endpwent();
+	setgrent();
+	for (n = 0; getgrent(); n++)
+		;
+	CHECK(n == 2);
+	endgrent();
+	/* ls -l names owners from the tree's files */
+	OK(chown(p("f1"), 4242, 4243));
+	snprintf(buf, sizeof(buf), "ls -l %s | cut -d' ' -f3,4", p("f1"));
+	f = popen(buf, "r");
+	CHECK(f && fgets(buf, sizeof(buf), f) && !strcmp(buf, "molonly molgrp\n"));
+	if (f)
+		CHECK(pclose(f) == 0);
+	OK(chown(p("f1"), 0, 0));
+	OK(unlink("/etc/passwd"));
+	OK(unlink("/etc/group"));
+	OK(rmdir("/etc"));
+	CHECK(!getpwnam("molonly"));
+}
+
 static void test_dir(void)
 {
 	int seen_dot = 0, seen_dd = 0, seen_f1 = 0, seen_d = 0, n = 0, fd;
@@ -677,6 +795,8 @@ int main(int argc, char **argv)
 	test_dir();
 	test_opath();
 	test_tempfiles();
+	test_dup2_everywhere();
+	test_nss();
 	test_stdio();
 	test_pipe_fork();
 	make_keep();

@@ -193,6 +193,32 @@ st=$?
 [ $st = 0 ] && { trees_same || st=1; }
 result "seed tree (sh, seq, mkdir -p, ln, ln -s, chmod)" $st "$work/detail"
 
+# ---- users and groups ------------------------------------------------------
+# getpwuid & co. read the MINIX tree's /etc/passwd and /etc/group.  A
+# fresh image has none: owners are numbers.  Then the tree gets the
+# host's two files (so that ls -l, stat %U, find -user and tar name the
+# same owners on both sides) plus a user and a group only it knows.
+expect_mol() {	# NAME EXPECTED COMMAND...: a MoL-only check
+	name=$1 want=$2; shift 2
+	got=$(molrun "$@" 2>&1)
+	[ "$got" = "$want" ] || echo "expected '$want', got '$got'" >"$work/detail"
+	result "$name" $? "$work/detail"
+}
+expect_mol "stat %U %G without /etc/passwd, /etc/group" "UNKNOWN UNKNOWN" \
+	stat -c '%U %G' /t
+molrun sh -c 'mkdir -p /etc && cat > /etc/passwd' </etc/passwd
+molrun sh -c 'cat > /etc/group' </etc/group
+printf 'molonly:x:4242:4243:Mol Only:/:/bin/sh\n' |
+	molrun sh -c 'cat >> /etc/passwd'
+printf 'molgrp:x:4243:molonly\n' | molrun sh -c 'cat >> /etc/group'
+expect_mol "stat %U %G: the tree's users" "molonly molgrp" sh -c \
+	'touch /owned && chown 4242:4243 /owned && stat -c "%U %G" /owned && rm /owned'
+expect_mol "getent passwd, group (getpwnam, getgrnam)" \
+	"molonly:x:4242:4243:Mol Only:/:/bin/sh
+molgrp:x:4243:molonly" sh -c 'getent passwd molonly && getent group molgrp'
+expect_mol "getent passwd (getpwent)" "$(($(wc -l </etc/passwd) + 1))" \
+	sh -c 'getent passwd | wc -l'
+
 # ---- reading -------------------------------------------------------------
 t "cat" -- cat text dir/a.txt dir/link-a
 t "cat of a missing file" -- cat nonexistent
@@ -220,6 +246,8 @@ t "find" -f f_sort -- find .
 t "find -type f -printf" -f f_sort -- find dir -type f -printf '%p %s %m %n\n'
 t "find -name -o -type l" -f f_sort -- find . -name '*.tmp' -o -type l
 t "find -exec {} +" -f f_sort -- find dir -type f -exec sha256sum {} +
+t "find -exec {} ;" -f f_sort -- find dir -name '*.txt' -exec wc -c {} ';'
+t "find -user -group (names)" -f f_sort -- find dir -user root -group root -name '*.txt'
 t "stat -c" -- stat -c '%n %s %a %h %F %u %g' text dir/link-a dir/hard-a
 t "readlink" -- readlink dir/link-a
 t "sort" -- sort text
