@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * glibctest.c - glibc functions that open files or start programs by
- * themselves (realpath, canonicalize_file_name, nftw, ftw, popen,
+ * themselves (realpath, canonicalize_file_name, nftw, ftw, glob, popen,
  * pclose, posix_spawn, posix_spawnp), as a transcript to compare: run
  * once on the host in a host directory and once under MoL in the MINIX
  * tree (tests/files/run-files.sh), the two outputs must be the same.
@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <glob.h>
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
@@ -270,6 +271,36 @@ static void test_nftw(void)
 	walk("nftw bad flags", "d", 0x100, false);
 }
 
+/* ---- glob ------------------------------------------------------------------ */
+
+static void gl(const char *pattern, int flags)
+{
+	glob_t g = { 0 };
+	size_t i;
+	int ret;
+
+	ret = glob(pattern, flags, NULL, &g);
+	printf("glob(%s, %#x) = %d:", pattern, flags, ret);
+	for (i = 0; !ret && i < g.gl_pathc; i++)
+		printf(" %s", g.gl_pathv[i]);
+	printf("\n");
+	globfree(&g);
+}
+
+static void test_glob(void)
+{
+	gl("d/*", 0);
+	gl("d/*", GLOB_MARK);
+	gl("d/s*/?", 0);
+	gl("*/*/t*", 0);
+	gl("d/*", GLOB_ONLYDIR | GLOB_MARK);
+	gl("d/nomatch*", 0);
+	gl("d/nomatch*", GLOB_NOCHECK);
+	gl("d/f", 0);
+	gl("d/{f,l}", GLOB_BRACE);
+	gl("nope/*", GLOB_ERR);
+}
+
 /* ---- popen, posix_spawn ---------------------------------------------------- */
 
 static void test_popen(void)
@@ -406,6 +437,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_realpath();
 	test_nftw();
+	test_glob();
 	test_popen();
 	test_spawn();
 	return 0;
