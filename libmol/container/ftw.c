@@ -12,10 +12,10 @@
  * directory already walked is not walked again; FTW_MOUNT stays on the
  * start's file system; FTW_CHDIR runs the callback in the directory
  * holding the object (FTW_DP: in the directory itself, as glibc); ftw
- * reports FTW_SL as FTW_F, FTW_SLN as FTW_NS; FTW_ACTIONRETVAL's FTW_SKIP_SUBTREE,
- * FTW_SKIP_SIBLINGS and FTW_STOP.  A directory is read whole and closed
- * before its entries are walked, so one descriptor is open at a time
- * whatever @nopenfd allows.
+ * reports FTW_SL as FTW_F, FTW_SLN as FTW_NS; FTW_ACTIONRETVAL's
+ * FTW_SKIP_SUBTREE, FTW_SKIP_SIBLINGS and FTW_STOP.  A directory is
+ * read whole and closed before its entries are walked, so one
+ * descriptor is open at a time whatever @nopenfd allows.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -68,7 +68,8 @@ static int seen_before(struct walk *w, const struct stat *st)
 	size_t i;
 
 	for (i = 0; i < w->nseen; i++)
-		if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino)
+		if (w->seen[i].dev == st->st_dev &&
+		    w->seen[i].ino == st->st_ino)
 			return 1;
 	if (w->nseen == w->aseen) {
 		w->aseen = w->aseen ? 2 * w->aseen : 16;

@@ -507,7 +507,8 @@ static void test_tempfiles(void)
 		OK(fstat(fileno(f), &st));
 		CHECK(S_ISREG(st.st_mode) && st.st_nlink == 0 &&
 		      (st.st_mode & 07777) == 0600);
-		CHECK(fputs("scratch\n", f) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+		CHECK(fputs("scratch\n", f) >= 0 &&
+		      fseek(f, 0, SEEK_SET) == 0 &&
 		      fgets(line, sizeof(line), f) &&
 		      !strcmp(line, "scratch\n"));
 		OK(fclose(f));
@@ -591,7 +592,8 @@ static void test_nss(void)
 	      !strcmp(pr->pw_dir, "/home/m") &&
 	      !strcmp(pr->pw_shell, "/bin/dash"));
 	pr = getpwuid(0);
-	CHECK(pr && !strcmp(pr->pw_name, "root") && !strcmp(pr->pw_dir, "/root"));
+	CHECK(pr && !strcmp(pr->pw_name, "root") &&
+	      !strcmp(pr->pw_dir, "/root"));
 	errno = 0;
 	CHECK(!getpwnam("nobody") && errno == 0);	/* the host has one */
 	CHECK(!getpwuid(65534) && errno == 0);
@@ -625,7 +627,8 @@ static void test_nss(void)
 	OK(chown(p("f1"), 4242, 4243));
 	snprintf(buf, sizeof(buf), "ls -l %s | cut -d' ' -f3,4", p("f1"));
 	f = popen(buf, "r");
-	CHECK(f && fgets(buf, sizeof(buf), f) && !strcmp(buf, "molonly molgrp\n"));
+	CHECK(f && fgets(buf, sizeof(buf), f) &&
+	      !strcmp(buf, "molonly molgrp\n"));
 	if (f)
 		CHECK(pclose(f) == 0);
 	OK(chown(p("f1"), 0, 0));

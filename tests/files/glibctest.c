@@ -271,7 +271,7 @@ static void test_nftw(void)
 	walk("nftw bad flags", "d", 0x100, false);
 }
 
-/* ---- glob ------------------------------------------------------------------ */
+/* ---- glob ---------------------------------------------------------------- */
 
 static void gl(const char *pattern, int flags)
 {
@@ -301,7 +301,7 @@ static void test_glob(void)
 	gl("nope/*", GLOB_ERR);
 }
 
-/* ---- popen, posix_spawn ---------------------------------------------------- */
+/* ---- popen, posix_spawn -------------------------------------------------- */
 
 static void test_popen(void)
 {
@@ -330,7 +330,8 @@ static void test_popen(void)
 	printf("popen mode rw: %s %s\n", f ? "FILE" : "NULL", strerror(errno));
 	errno = 0;
 	f = popen("true", "");
-	printf("popen mode \"\": %s %s\n", f ? "FILE" : "NULL", strerror(errno));
+	printf("popen mode \"\": %s %s\n", f ? "FILE" : "NULL",
+	       strerror(errno));
 }
 
 static void spawned(const char *what, int ret, pid_t pid)
@@ -350,8 +351,11 @@ static void test_spawn(void)
 	char *sh1[] = { "sh", "-c", "echo spawned $0 > sp1.out; exit 7",
 			"arg0", NULL };
 	char *cat[] = { "cat", NULL };
-	char *sh3[] = { "sh", "-c", "cat f > ../sp3.out; pwd | sed 's|.*/||' >> ../sp3.out", NULL };
-	char *sh4[] = { "sh", "-c", "kill -USR1 $$; echo survived > sp4.out", NULL };
+	char *sh3[] = { "sh", "-c",
+			"cat f > ../sp3.out; pwd | sed 's|.*/||' >> ../sp3.out",
+			NULL };
+	char *sh4[] = { "sh", "-c",
+			"kill -USR1 $$; echo survived > sp4.out", NULL };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t set;

@@ -625,7 +625,8 @@ TEST_F(fs, o_path)
 	n = x_fd(self, 1, FS_DUP, fd, 0, 0, 0);
 	ASSERT_LE(0, n);
 	ASSERT_EQ(MOL_O_PATH, x_fd(self, 1, FS_FCNTL, n, 0, MOL_F_GETFL, 0));
-	ASSERT_EQ(0, x_buf(self, 1, FS_FSTATVFS, fd, sizeof(struct mol_statvfs)));
+	ASSERT_EQ(0, x_buf(self, 1, FS_FSTATVFS, fd,
+			   sizeof(struct mol_statvfs)));
 	ASSERT_EQ(0, x_close(self, 1, n));
 	ASSERT_EQ(0, x_close(self, 1, fd));
 
