@@ -898,19 +898,43 @@ static void fs_close_range(unsigned int lo, unsigned int hi)
 			ctr_fs_close(fd);
 }
 
+/*
+ * The host side of close_range: around the bound descriptor, which is
+ * the process's identity (a program closing "everything above 2" must
+ * not close it; close() refuses it the same way).
+ */
+static int host_close_range(unsigned int lo, unsigned int hi, int flags)
+{
+	int (*real)(unsigned int, unsigned int, int) =
+		REAL(int (*)(unsigned int, unsigned int, int), close_range);
+	unsigned int mine = (unsigned int)ctr.mol.fd;
+
+	if (!ctr.active || ctr_inlib || ctr.mol.fd < 0 || mine < lo ||
+	    mine > hi || (flags & CLOSE_RANGE_CLOEXEC))
+		return real(lo, hi, flags);
+	if (mine > lo && real(lo, mine - 1, flags) < 0)
+		return -1;
+	if (mine < hi)
+		return real(mine + 1, hi, flags);
+	return 0;
+}
+
 void closefrom(int lo)
 {
 	if (ctr_fs_on && !ctr_inlib && lo >= 0)
 		fs_close_range(lo, ~0U);
-	REAL(void (*)(int), closefrom)(lo);
+	if (!ctr.active) {
+		REAL(void (*)(int), closefrom)(lo);
+		return;
+	}
+	host_close_range(lo < 0 ? 0 : lo, ~0U, 0);
 }
 
 int close_range(unsigned int lo, unsigned int hi, int flags)
 {
 	if (ctr_fs_on && !ctr_inlib && !flags)
 		fs_close_range(lo, hi);
-	return REAL(int (*)(unsigned int, unsigned int, int), close_range)
-		(lo, hi, flags);
+	return host_close_range(lo, hi, flags);
 }
 
 /* ---------------------------------------------------------------- */

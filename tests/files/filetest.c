@@ -638,6 +638,33 @@ static void test_nss(void)
 	CHECK(!getpwnam("molonly"));
 }
 
+/* closefrom/close_range: the program's files, never libmol's own */
+static void test_closefrom(void)
+{
+	int st, fd;
+	pid_t pid, pid2;
+
+	pid = fork();
+	if (pid == 0) {
+		fd = open(p("f1"), O_RDONLY);
+		closefrom(3);
+		if (fd < 3 || fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			_exit(1);
+		pid2 = fork();		/* PM still knows us */
+		if (pid2 == 0)
+			_exit(7);
+		if (pid2 < 0 || waitpid(pid2, &st, 0) != pid2 ||
+		    !WIFEXITED(st) || WEXITSTATUS(st) != 7)
+			_exit(2);
+		fd = open(p("f1"), O_RDONLY);
+		if (fd < 3 || close_range(3, ~0U, 0) || close(fd) != -1)
+			_exit(3);
+		_exit(getppid() > 0 ? 0 : 4);
+	}
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	      WEXITSTATUS(st) == 0);
+}
+
 static void test_dir(void)
 {
 	int seen_dot = 0, seen_dd = 0, seen_f1 = 0, seen_d = 0, n = 0, fd;
@@ -800,6 +827,7 @@ int main(int argc, char **argv)
 	test_tempfiles();
 	test_dup2_everywhere();
 	test_nss();
+	test_closefrom();
 	test_stdio();
 	test_pipe_fork();
 	make_keep();
