@@ -10,7 +10,9 @@
  * skipped).  An absent or unreadable file is an empty database: no
  * entry, no error, as glibc's lookup in an empty file.  Not found:
  * NULL (result NULL, return 0 for the _r calls) with errno untouched; a
- * buffer too small for an _r call: ERANGE.
+ * buffer too small for an _r call: ERANGE.  getgrouplist reads
+ * /etc/group the same way; initgroups (setgroups) and the shadow files
+ * are not interposed.
  */
 #include <errno.h>
 #include <grp.h>
@@ -231,6 +233,58 @@ int getgrgid_r(gid_t gid, struct group *gr, char *buf, size_t len,
 				    struct group **), getgrgid_r)
 			(gid, gr, buf, len, res);
 	return gr_find(&(struct key){ BY_ID, NULL, gid }, gr, buf, len, res);
+}
+
+/*
+ * getgrouplist: @group first, then every group of /etc/group naming
+ * @user as a member but @group (nss_files' initgroups); -1 with
+ * *@ngroups the number needed when they do not fit.
+ */
+int getgrouplist(const char *user, gid_t group, gid_t *groups, int *ngroups)
+{
+	struct group gr, *res;
+	int saved = errno, n = 1, i, ret;
+	size_t len = 1024;
+	char *buf, *b;
+	FILE *f;
+
+	if (HOST_CALL())
+		return REAL(int (*)(const char *, gid_t, gid_t *, int *),
+			    getgrouplist)(user, group, groups, ngroups);
+	if (*ngroups > 0)
+		groups[0] = group;
+	buf = malloc(len);
+	f = buf ? fopen(GROUP_FILE, "re") : NULL;
+	while (f) {
+		ret = fgetgrent_r(f, &gr, buf, len, &res);
+		if (ret == ERANGE) {
+			b = realloc(buf, 2 * len);
+			if (!b)
+				break;
+			buf = b;
+			len *= 2;
+			continue;
+		}
+		if (ret)
+			break;
+		if (gr.gr_gid == group)
+			continue;
+		for (i = 0; gr.gr_mem[i]; i++) {
+			if (strcmp(gr.gr_mem[i], user))
+				continue;
+			if (n < *ngroups)
+				groups[n] = gr.gr_gid;
+			n++;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	free(buf);
+	errno = saved;
+	ret = n > *ngroups ? -1 : n;
+	*ngroups = n;
+	return ret;
 }
 
 /* ---------------------------------------------------------------- */

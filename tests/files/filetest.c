@@ -555,6 +555,7 @@ static void test_nss(void)
 	struct passwd pw, *pr;
 	struct group gr, *gp;
 	char buf[1024];
+	gid_t gids[4];
 	struct stat st;
 	int n;
 	FILE *f;
@@ -610,6 +611,14 @@ static void test_nss(void)
 	CHECK(getgrnam_r("molgrp", &gr, buf, sizeof(buf), &gp) == 0 &&
 	      gp == &gr && gr.gr_gid == 4243);
 	CHECK(getgrgid_r(7, &gr, buf, sizeof(buf), &gp) == 0 && !gp);
+	n = 4;
+	CHECK(getgrouplist("root", 0, gids, &n) == 2 && n == 2 &&
+	      gids[0] == 0 && gids[1] == 4243);
+	n = 1;
+	CHECK(getgrouplist("root", 7, gids, &n) == -1 && n == 3 &&
+	      gids[0] == 7);
+	n = 4;
+	CHECK(getgrouplist("molonly", 4243, gids, &n) == 1 && n == 1);
 	setpwent();
 	for (n = 0; getpwent(); n++)
 		;
