@@ -11,7 +11,8 @@
 # systems).  Covers cat, cp, mv, rm, ls -l, mkdir -p, find, sort, wc,
 # head, tail, tar (create, list, extract, and archives crossing between
 # MoL and the host), sha256sum, dd, ln, stat, touch, chmod, truncate,
-# grep -r, xargs, tee, split, cmp, diff, od, and dash scripts (pipes,
+# grep -r, xargs, tee, split, cmp, diff, od, mktemp, getent, owner names
+# from the image's /etc/passwd and /etc/group, and dash scripts (pipes,
 # redirections, subshells, here-documents, descriptors, background
 # jobs).
 #
