@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -674,6 +675,34 @@ static void test_closefrom(void)
 	      WEXITSTATUS(st) == 0);
 }
 
+static int nftw_calls, nftw_saw_data;
+
+static int count_cb(const char *path, const struct stat *st, int type,
+		    struct FTW *ftw)
+{
+	nftw_calls++;
+	nftw_saw_data += !strcmp(path, "/mnt/data");
+	return 0;
+}
+
+/* nftw's FTW_MOUNT across a real mount (glibctest compares the rest) */
+static void test_nftw_mount(void)
+{
+	struct stat a, b;
+
+	if (stat("/mnt", &a) || stat("/mnt/data", &b) || a.st_dev == b.st_dev)
+		return;		/* no second image mounted there */
+	nftw_calls = nftw_saw_data = 0;
+	OK(nftw("/mnt", count_cb, 4, FTW_PHYS));
+	CHECK(nftw_calls >= 2 && nftw_saw_data == 1);
+	nftw_calls = nftw_saw_data = 0;
+	OK(nftw("/mnt", count_cb, 4, FTW_PHYS | FTW_MOUNT));
+	CHECK(nftw_calls == 1 && nftw_saw_data == 0);	/* /mnt only */
+	nftw_calls = nftw_saw_data = 0;
+	OK(nftw("/mnt/data", count_cb, 4, FTW_MOUNT));
+	CHECK(nftw_calls >= 1 && nftw_saw_data == 1);
+}
+
 static void test_dir(void)
 {
 	int seen_dot = 0, seen_dd = 0, seen_f1 = 0, seen_d = 0, n = 0, fd;
@@ -837,6 +866,7 @@ int main(int argc, char **argv)
 	test_dup2_everywhere();
 	test_nss();
 	test_closefrom();
+	test_nftw_mount();
 	test_stdio();
 	test_pipe_fork();
 	make_keep();

@@ -245,7 +245,11 @@ static void test_nftw(void)
 	     false);
 	if (!getcwd(cwd, sizeof(cwd)) || strcmp(cwd, root))
 		printf("cwd after FTW_CHDIR: %s\n", rel(cwd));
-	walk("nftw MOUNT", "d", FTW_MOUNT | FTW_PHYS, false);
+	/*
+	 * FTW_MOUNT is not compared: on an overlayfs host (the qemu guest's
+	 * root) files and directories have different st_dev.  filetest
+	 * checks it under MoL across a real mount.
+	 */
 	walk("ftw", "d", 0, true);
 	skip_name = "sub";
 	skip_ret = FTW_SKIP_SUBTREE;
