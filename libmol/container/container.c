@@ -304,6 +304,32 @@ int close(int fd)
 	return syscall(SYS_close, fd) ? -1 : 0;
 }
 
+/*
+ * dup2/dup3 onto the bound descriptor (a program choosing descriptor
+ * numbers itself, posix_spawn's file actions, a shell's "exec 5>f"):
+ * move ours out of the way first, so that the program gets its number
+ * and the process keeps its identity.  0, or -1 with errno.
+ */
+int ctr_vacate_fd(int fd)
+{
+	int nfd, ret = 0;
+
+	if (!ctr.active || ctr_inlib || fd < 0 || fd != ctr.mol.fd)
+		return 0;
+	pthread_mutex_lock(&ctr_lock);
+	nfd = syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, CTR_BOUND_FD_MIN);
+	if (nfd < 0)
+		nfd = syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, fd + 1);
+	if (nfd >= 0) {
+		ctr.mol.fd = nfd;
+		syscall(SYS_close, fd);
+	} else {
+		ret = -1;
+	}
+	pthread_mutex_unlock(&ctr_lock);
+	return ret;
+}
+
 /* ---------------------------------------------------------------- */
 /* fork                                                              */
 /* ---------------------------------------------------------------- */

@@ -50,6 +50,9 @@ int ctr_call_to(int dst, int nr, struct mol_message *m, bool may_block,
 /* A result for the program: >= 0 as is, else errno and -1. */
 long ctr_ret(int ret) CTR_HIDDEN;
 void *ctr_real(const char *name) CTR_HIDDEN;
+/* Move the bound descriptor away from @fd if it is there. */
+#define CTR_BOUND_FD_MIN	900
+int ctr_vacate_fd(int fd) CTR_HIDDEN;
 void ctr_die(const char *fmt, ...) CTR_HIDDEN
 	__attribute__((noreturn, format(printf, 1, 2)));
 void ctr_report_exit(int status) CTR_HIDDEN;

@@ -75,6 +75,18 @@ static long fs_fd_call(int nr, int fsfd, int fd2, int cmd, int arg)
 	return ctr_fs_call(nr, &m, false, NULL, 0);
 }
 
+/*
+ * Is FS descriptor @fsfd an O_PATH one?  For the calls answered here
+ * without FS (ioctl, record locks, xattrs, fadvise), which Linux refuses
+ * with EBADF on an O_PATH descriptor.
+ */
+bool ctr_fs_opath(int fsfd)
+{
+	long fl = fs_fd_call(FS_FCNTL, fsfd, 0, MOL_F_GETFL, 0);
+
+	return fl >= 0 && (fl & MOL_O_PATH);
+}
+
 /* Forget host descriptor @fd's FS file (it is being reused). */
 static void fd_drop(int fd)
 {
@@ -667,6 +679,8 @@ static int fs_dup3(int fd, int fd2, int flags)
 
 int dup2(int fd, int fd2)
 {
+	if (fd != fd2 && ctr_vacate_fd(fd2) < 0)
+		return -1;
 	if (!ctr_fs_on || ctr_inlib)
 		return REAL(int (*)(int, int), dup2)(fd, fd2);
 	return fs_dup3(fd, fd2, -1);
@@ -674,6 +688,8 @@ int dup2(int fd, int fd2)
 
 int dup3(int fd, int fd2, int flags)
 {
+	if (fd != fd2 && ctr_vacate_fd(fd2) < 0)
+		return -1;
 	if (!ctr_fs_on || ctr_inlib)
 		return REAL(int (*)(int, int, int), dup3)(fd, fd2, flags);
 	if (flags & ~O_CLOEXEC) {
@@ -726,6 +742,8 @@ static int fs_fcntl(int fd, int cmd, long arg)
 		return FS_RET(fs_fd_call(FS_FCNTL, fsfd, 0, cmd, arg));
 	case F_GETLK:
 	case F_OFD_GETLK:
+		if (ctr_fs_opath(fsfd))
+			break;
 		/* No record locks in MoL's FS yet: nobody holds one. */
 		fl = (struct flock *)arg;
 		if (!fl) {
@@ -738,9 +756,14 @@ static int fs_fcntl(int fd, int cmd, long arg)
 	case F_SETLKW:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
+		if (ctr_fs_opath(fsfd))
+			break;
 		return 0;
+	default:
+		errno = EINVAL;
+		return -1;
 	}
-	errno = EINVAL;
+	errno = EBADF;		/* a lock on an O_PATH descriptor */
 	return -1;
 }
 
@@ -820,7 +843,7 @@ int isatty(int fd)
 {
 	if (ctr_fsfd(fd) < 0)
 		return REAL(int (*)(int), isatty)(fd);
-	return ctr_tty_isatty(fd);
+	return ctr_tty_isatty(fd);	/* FS: EBADF on an O_PATH descriptor */
 }
 
 int ioctl(int fd, unsigned long req, ...)
@@ -834,6 +857,12 @@ int ioctl(int fd, unsigned long req, ...)
 	if (ctr_fsfd(fd) < 0)
 		return REAL(int (*)(int, unsigned long, ...), ioctl)(fd, req,
 								    arg);
+	/* The requests answered here: EBADF on O_PATH, as FS does. */
+	if ((req == FIONBIO || req == FIOCLEX || req == FIONCLEX) &&
+	    ctr_fs_opath(ctr_fsfd(fd))) {
+		errno = EBADF;
+		return -1;
+	}
 	return ctr_tty_ioctl(fd, req, arg);
 }
 
@@ -842,6 +871,8 @@ int posix_fadvise(int fd, off_t off, off_t len, int advice)
 	if (ctr_fsfd(fd) < 0)
 		return REAL(int (*)(int, off_t, off_t, int), posix_fadvise)
 			(fd, off, len, advice);
+	if (ctr_fs_opath(ctr_fsfd(fd)))
+		return EBADF;
 	return advice < 0 || advice > POSIX_FADV_NOREUSE ? EINVAL : 0;
 }
 
@@ -871,19 +902,43 @@ static void fs_close_range(unsigned int lo, unsigned int hi)
 			ctr_fs_close(fd);
 }
 
+/*
+ * The host side of close_range: around the bound descriptor, which is
+ * the process's identity (a program closing "everything above 2" must
+ * not close it; close() refuses it the same way).
+ */
+static int host_close_range(unsigned int lo, unsigned int hi, int flags)
+{
+	int (*real)(unsigned int, unsigned int, int) =
+		REAL(int (*)(unsigned int, unsigned int, int), close_range);
+	unsigned int mine = (unsigned int)ctr.mol.fd;
+
+	if (!ctr.active || ctr_inlib || ctr.mol.fd < 0 || mine < lo ||
+	    mine > hi || (flags & CLOSE_RANGE_CLOEXEC))
+		return real(lo, hi, flags);
+	if (mine > lo && real(lo, mine - 1, flags) < 0)
+		return -1;
+	if (mine < hi)
+		return real(mine + 1, hi, flags);
+	return 0;
+}
+
 void closefrom(int lo)
 {
 	if (ctr_fs_on && !ctr_inlib && lo >= 0)
 		fs_close_range(lo, ~0U);
-	REAL(void (*)(int), closefrom)(lo);
+	if (!ctr.active) {
+		REAL(void (*)(int), closefrom)(lo);
+		return;
+	}
+	host_close_range(lo < 0 ? 0 : lo, ~0U, 0);
 }
 
 int close_range(unsigned int lo, unsigned int hi, int flags)
 {
 	if (ctr_fs_on && !ctr_inlib && !flags)
 		fs_close_range(lo, hi);
-	return REAL(int (*)(unsigned int, unsigned int, int), close_range)
-		(lo, hi, flags);
+	return host_close_range(lo, hi, flags);
 }
 
 /* ---------------------------------------------------------------- */

@@ -75,6 +75,7 @@ static inline long FS_RET(long r)
 /* file.c */
 long ctr_fs_call(int nr, struct mol_message *m, bool may_block,
 		 const struct ctr_grant *g, unsigned int ng) CTR_HIDDEN;
+bool ctr_fs_opath(int fsfd) CTR_HIDDEN;
 int ctr_fd_install(int fsfd, bool cloexec, bool pipe) CTR_HIDDEN;
 int ctr_fd_dirfd(int dirfd, const char *path, int *fsdir) CTR_HIDDEN;
 ssize_t ctr_fs_read(int fd, void *buf, size_t len) CTR_HIDDEN;

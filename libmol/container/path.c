@@ -1061,7 +1061,7 @@ ret name params								\
 {									\
 	if (ctr_fsfd(fd) < 0)						\
 		return REAL(ret (*) params, name) args;			\
-	errno = EOPNOTSUPP;						\
+	errno = ctr_fs_opath(ctr_fsfd(fd)) ? EBADF : EOPNOTSUPP;	\
 	return -1;							\
 }
 

@@ -11,14 +11,19 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 #include <utime.h>
 
@@ -298,6 +303,406 @@ static void test_cwd_umask(void)
 	OK(unlink(p("masked")));
 }
 
+/* O_PATH: a descriptor naming a file (coreutils' cp/mv/ln FILE DIR) */
+static void test_opath(void)
+{
+	struct flock lk = { .l_type = F_RDLCK };
+	struct statvfs sv;
+	struct stat st;
+	char buf[8];
+	int d, f, l, n;
+	DIR *dp;
+
+	OK(mkdir(p("op"), 0755));
+	f = open(p("op/none"), O_WRONLY | O_CREAT | O_EXCL, 0);
+	CHECK(write(f, "abc", 3) == 3);
+	OK(close(f));
+	OK(symlink("none", p("op/l")));
+
+	d = open(p("op"), O_PATH | O_DIRECTORY);
+	CHECK(d > 2);
+	CHECK(fcntl(d, F_GETFL) == (O_PATH | O_DIRECTORY));
+	/* the *at calls, from an O_PATH directory */
+	OK(fstatat(d, "none", &st, 0));
+	CHECK(S_ISREG(st.st_mode) && st.st_size == 3);
+	f = openat(d, "new", O_WRONLY | O_CREAT | O_EXCL, 0644);
+	CHECK(f >= 0 && write(f, "xy", 2) == 2);
+	OK(close(f));
+	OK(renameat(d, "new", d, "renamed"));
+	OK(linkat(AT_FDCWD, p("op/renamed"), d, "hard", 0));
+	OK(fstatat(d, "hard", &st, 0));
+	CHECK(st.st_nlink == 2 && st.st_size == 2);
+	OK(unlinkat(d, "hard", 0));
+	OK(unlinkat(d, "renamed", 0));
+	OK(fstatat(d, "", &st, AT_EMPTY_PATH));
+	CHECK(S_ISDIR(st.st_mode));
+	FAILS(getdents64(d, buf, sizeof(buf)), EBADF);
+	dp = fdopendir(dup(d));		/* glibc's own checks pass */
+	CHECK(dp != NULL);
+	FAILS(dp ? readdir(dp) ? 0 : -1 : 0, EBADF);
+	if (dp)
+		closedir(dp);
+	OK(fchdir(d));
+	OK(stat("none", &st));
+	OK(chdir("/"));
+	OK(close(d));
+
+	/* a file without any permission: only the path is searched */
+	f = open(p("op/none"), O_PATH | O_RDWR | O_TRUNC);
+	CHECK(f > 2);
+	CHECK(fcntl(f, F_GETFL) == O_PATH);
+	OK(fstat(f, &st));
+	CHECK(S_ISREG(st.st_mode) && st.st_size == 3 &&
+	      (st.st_mode & 07777) == 0);
+	FAILS(read(f, buf, 1), EBADF);
+	FAILS(write(f, "x", 1), EBADF);
+	FAILS(pread(f, buf, 1, 0), EBADF);
+	FAILS(lseek(f, 0, SEEK_SET), EBADF);
+	FAILS(fchmod(f, 0644), EBADF);
+	FAILS(fchown(f, 0, 0), EBADF);
+	FAILS(ftruncate(f, 0), EBADF);
+	FAILS(fsync(f), EBADF);
+	FAILS(futimens(f, NULL), EBADF);
+	FAILS(fcntl(f, F_SETFL, O_NONBLOCK), EBADF);
+	FAILS(fcntl(f, F_GETLK, &lk), EBADF);
+	FAILS(fcntl(f, F_SETLK, &lk), EBADF);
+	FAILS(ioctl(f, FIONREAD, &n), EBADF);
+	FAILS(fgetxattr(f, "user.x", buf, sizeof(buf)), EBADF);
+	CHECK(posix_fadvise(f, 0, 0, POSIX_FADV_NORMAL) == EBADF);
+	FAILS(fchdir(f), ENOTDIR);
+	FAILS(openat(f, "x", O_RDONLY), ENOTDIR);
+	OK(fstatvfs(f, &sv));
+	CHECK(fcntl(f, F_GETFD) == 0);
+	OK(fcntl(f, F_SETFD, FD_CLOEXEC));
+	CHECK(fcntl(f, F_GETFD) == FD_CLOEXEC);
+	n = dup(f);
+	CHECK(n > f && fcntl(n, F_GETFL) == O_PATH);
+	OK(close(n));
+	n = fcntl(f, F_DUPFD_CLOEXEC, 60);
+	CHECK(n >= 60 && fcntl(n, F_GETFD) == FD_CLOEXEC);
+	OK(close(n));
+	OK(close(f));
+	FAILS(close(f), EBADF);
+	OK(stat(p("op/none"), &st));
+	CHECK(st.st_size == 3);			/* O_TRUNC was ignored */
+
+	/* errors, as Linux's */
+	FAILS(open(p("op/nope"), O_PATH), ENOENT);
+	FAILS(open(p("op/nope"), O_PATH | O_CREAT, 0644), ENOENT);
+	FAILS(open(p("op/none"), O_PATH | O_DIRECTORY), ENOTDIR);
+	FAILS(open(p("op/none/"), O_PATH), ENOTDIR);
+	FAILS(open(p("op/l"), O_PATH | O_NOFOLLOW | O_DIRECTORY), ENOTDIR);
+
+	/* O_NOFOLLOW: the link itself */
+	l = open(p("op/l"), O_PATH | O_NOFOLLOW);
+	CHECK(l > 2);
+	CHECK(fcntl(l, F_GETFL) == (O_PATH | O_NOFOLLOW));
+	OK(fstat(l, &st));
+	CHECK(S_ISLNK(st.st_mode) && st.st_size == 4);
+	OK(fstatat(l, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
+	CHECK(S_ISLNK(st.st_mode));
+	OK(close(l));
+	l = open(p("op/l"), O_PATH);
+	OK(fstat(l, &st));
+	CHECK(S_ISREG(st.st_mode));
+	OK(close(l));
+}
+
+/* the number of entries in directory @path, -1 if it cannot be read */
+static int entries(const char *path)
+{
+	DIR *d = opendir(path);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* glibc's temporary files (sort, tar): made in the MINIX tree */
+static void test_tempfiles(void)
+{
+	char t[256], line[32], *s;
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	snprintf(t, sizeof(t), "%s", p("tmp.XXXXXX"));
+	fd = mkstemp(t);
+	CHECK(fd > 2 && strcmp(t, p("tmp.XXXXXX")) &&
+	      !strncmp(t, p("tmp."), strlen(p("tmp."))));
+	OK(fstat(fd, &st));
+	CHECK(S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0600 &&
+	      st.st_size == 0);
+	CHECK((fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDWR);
+	CHECK(write(fd, "tmp", 3) == 3);
+	OK(close(fd));
+	OK(stat(t, &st));			/* through FS */
+	CHECK(st.st_size == 3);
+	OK(unlink(t));
+	snprintf(t, sizeof(t), "%s", p("tmp.XXXXX"));
+	FAILS(mkstemp(t), EINVAL);
+	CHECK(!strcmp(t, p("tmp.XXXXX")));	/* untouched */
+	snprintf(t, sizeof(t), "%s", p("nope/tmp.XXXXXX"));
+	FAILS(mkstemp(t), ENOENT);
+	snprintf(t, sizeof(t), "%s", p("tmp.XXXXXX"));
+	fd = mkostemp(t, O_CLOEXEC | O_APPEND);
+	/* Linux reports O_LARGEFILE (0100000; 0 in glibc's headers) */
+	CHECK(fd > 2 && fcntl(fd, F_GETFD) == FD_CLOEXEC &&
+	      fcntl(fd, F_GETFL) == (O_RDWR | O_APPEND | 0100000));
+	OK(close(fd));
+	OK(unlink(t));
+	snprintf(t, sizeof(t), "%s", p("tmp.XXXXXX.txt"));
+	fd = mkstemps(t, 4);
+	CHECK(fd > 2 && !strcmp(t + strlen(t) - 4, ".txt") &&
+	      !strstr(t, "XXXXXX"));
+	OK(fstat(fd, &st));
+	CHECK((st.st_mode & 07777) == 0600);
+	OK(close(fd));
+	OK(unlink(t));
+	FAILS(mkstemps(t, -1), EINVAL);
+	FAILS(mkstemps(t, 10), EINVAL);
+	snprintf(t, sizeof(t), "%s", p("tmp.XXXXXXab"));
+	fd = mkostemps(t, 2, O_CLOEXEC);
+	CHECK(fd > 2 && fcntl(fd, F_GETFD) == FD_CLOEXEC);
+	OK(close(fd));
+	OK(unlink(t));
+	snprintf(t, sizeof(t), "%s", p("dt.XXXXXX"));
+	CHECK(mkdtemp(t) == t);
+	OK(stat(t, &st));
+	CHECK(S_ISDIR(st.st_mode) && (st.st_mode & 07777) == 0700);
+	OK(rmdir(t));
+	snprintf(t, sizeof(t), "%s", p("nope/dt.XXXXXX"));
+	errno = 0;
+	CHECK(!mkdtemp(t) && errno == ENOENT);
+	snprintf(t, sizeof(t), "%s", p("mt.XXXXXX"));
+	CHECK(mktemp(t) == t && strcmp(t, p("mt.XXXXXX")));
+	FAILS(lstat(t, &st), ENOENT);
+
+	/* tmpfile: P_tmpdir of the MINIX tree only (not $TMPDIR) */
+	if (stat("/tmp", &st) == 0)
+		return;		/* not the tree this test expects */
+	setenv("TMPDIR", dir, 1);
+	errno = 0;
+	CHECK(!tmpfile() && errno == ENOENT);
+	errno = 0;
+	CHECK(!tmpfile64() && errno == ENOENT);
+	s = tempnam(NULL, "prefix");		/* $TMPDIR */
+	CHECK(s && !strncmp(s, p("prefi"), strlen(p("prefi"))) &&
+	      strlen(s) == strlen(p("prefi")) + 6);
+	free(s);
+	unsetenv("TMPDIR");
+	s = tempnam(p("nope"), NULL);		/* no directory at all */
+	CHECK(!s && errno == ENOENT);
+	OK(mkdir("/tmp", 01777));
+	s = tempnam(p("nope"), "ab");		/* P_tmpdir */
+	CHECK(s && !strncmp(s, "/tmp/ab", 7) && strlen(s) == 13);
+	free(s);
+	f = tmpfile();
+	CHECK(f != NULL);
+	CHECK(entries("/tmp") == 2);		/* unlinked once open */
+	if (f) {
+		OK(fstat(fileno(f), &st));
+		CHECK(S_ISREG(st.st_mode) && st.st_nlink == 0 &&
+		      (st.st_mode & 07777) == 0600);
+		CHECK(fputs("scratch\n", f) >= 0 &&
+		      fseek(f, 0, SEEK_SET) == 0 &&
+		      fgets(line, sizeof(line), f) &&
+		      !strcmp(line, "scratch\n"));
+		OK(fclose(f));
+	}
+	f = tmpfile64();
+	CHECK(f != NULL);
+	if (f)
+		OK(fclose(f));
+	OK(rmdir("/tmp"));
+}
+
+/*
+ * dup2 onto every low descriptor, as posix_spawn's file actions and
+ * shells do: libmol's own (it is one of them) moves away, the process
+ * keeps its identity and its files.
+ */
+static void test_dup2_everywhere(void)
+{
+	struct stat st;
+	int f, i, st2;
+	pid_t pid;
+
+	f = open(p("f1"), O_RDONLY);
+	CHECK(f > 2);
+	for (i = 3; i < 16; i++)
+		if (i != f)
+			CHECK(dup2(f, i) == i);
+	for (i = 3; i < 16; i++) {
+		OK(fstat(i, &st));
+		CHECK(S_ISREG(st.st_mode) && st.st_size == 3);
+	}
+	pid = fork();		/* PM still knows us */
+	if (pid == 0)
+		_exit(fstat(9, &st) == 0 ? 0 : 1);
+	CHECK(pid > 0 && waitpid(pid, &st2, 0) == pid && WIFEXITED(st2) &&
+	      !WEXITSTATUS(st2));
+	for (i = 3; i < 16; i++)
+		OK(close(i));
+}
+
+/* getpw*, getgr*: the MINIX tree's /etc/passwd and /etc/group */
+static void test_nss(void)
+{
+	struct passwd pw, *pr;
+	struct group gr, *gp;
+	char buf[1024];
+	gid_t gids[4];
+	struct stat st;
+	int n;
+	FILE *f;
+
+	if (stat("/etc", &st) == 0)
+		return;		/* not the tree this test expects */
+	/* no files: no entries, no error */
+	errno = 0;
+	CHECK(!getpwnam("root") && errno == 0);
+	CHECK(!getpwuid(0) && errno == 0);
+	CHECK(!getgrgid(0) && errno == 0);
+	CHECK(getpwnam_r("root", &pw, buf, sizeof(buf), &pr) == 0 && !pr);
+	setpwent();
+	CHECK(!getpwent());
+	endpwent();
+
+	OK(mkdir("/etc", 0755));
+	f = fopen("/etc/passwd", "w");
+	CHECK(f && fputs("# users of the MINIX tree\n"
+			 "root:x:0:0:Super User:/root:/bin/sh\n"
+			 "bad line\n"
+			 "molonly:x:4242:4243:Mol Only:/home/m:/bin/dash\n",
+			 f) >= 0);
+	if (f)
+		OK(fclose(f));
+	f = fopen("/etc/group", "w");
+	CHECK(f && fputs("wheel:x:0:root\n"
+			 "molgrp:x:4243:molonly,root\n", f) >= 0);
+	if (f)
+		OK(fclose(f));
+
+	pr = getpwnam("molonly");
+	CHECK(pr && pr->pw_uid == 4242 && pr->pw_gid == 4243 &&
+	      !strcmp(pr->pw_gecos, "Mol Only") &&
+	      !strcmp(pr->pw_dir, "/home/m") &&
+	      !strcmp(pr->pw_shell, "/bin/dash"));
+	pr = getpwuid(0);
+	CHECK(pr && !strcmp(pr->pw_name, "root") &&
+	      !strcmp(pr->pw_dir, "/root"));
+	errno = 0;
+	CHECK(!getpwnam("nobody") && errno == 0);	/* the host has one */
+	CHECK(!getpwuid(65534) && errno == 0);
+	CHECK(getpwuid_r(4242, &pw, buf, sizeof(buf), &pr) == 0 && pr == &pw &&
+	      !strcmp(pw.pw_name, "molonly"));
+	CHECK(getpwnam_r("molonly", &pw, buf, 8, &pr) == ERANGE && !pr);
+	CHECK(getpwnam_r("nobody", &pw, buf, sizeof(buf), &pr) == 0 && !pr);
+	gp = getgrgid(4243);
+	CHECK(gp && !strcmp(gp->gr_name, "molgrp") && gp->gr_mem[0] &&
+	      !strcmp(gp->gr_mem[0], "molonly") && gp->gr_mem[1] &&
+	      !strcmp(gp->gr_mem[1], "root") && !gp->gr_mem[2]);
+	gp = getgrnam("wheel");
+	CHECK(gp && gp->gr_gid == 0);
+	CHECK(getgrnam_r("molgrp", &gr, buf, sizeof(buf), &gp) == 0 &&
+	      gp == &gr && gr.gr_gid == 4243);
+	CHECK(getgrgid_r(7, &gr, buf, sizeof(buf), &gp) == 0 && !gp);
+	n = 4;
+	CHECK(getgrouplist("root", 0, gids, &n) == 2 && n == 2 &&
+	      gids[0] == 0 && gids[1] == 4243);
+	n = 1;
+	CHECK(getgrouplist("root", 7, gids, &n) == -1 && n == 3 &&
+	      gids[0] == 7);
+	n = 4;
+	CHECK(getgrouplist("molonly", 4243, gids, &n) == 1 && n == 1);
+	setpwent();
+	for (n = 0; getpwent(); n++)
+		;
+	CHECK(n == 2);			/* the comment and "bad line" skipped */
+	setpwent();
+	pr = getpwent();
+	CHECK(pr && !strcmp(pr->pw_name, "root"));
+	endpwent();
+	setgrent();
+	for (n = 0; getgrent(); n++)
+		;
+	CHECK(n == 2);
+	endgrent();
+	/* ls -l names owners from the tree's files */
+	OK(chown(p("f1"), 4242, 4243));
+	snprintf(buf, sizeof(buf), "ls -l %s | cut -d' ' -f3,4", p("f1"));
+	f = popen(buf, "r");
+	CHECK(f && fgets(buf, sizeof(buf), f) &&
+	      !strcmp(buf, "molonly molgrp\n"));
+	if (f)
+		CHECK(pclose(f) == 0);
+	OK(chown(p("f1"), 0, 0));
+	OK(unlink("/etc/passwd"));
+	OK(unlink("/etc/group"));
+	OK(rmdir("/etc"));
+	CHECK(!getpwnam("molonly"));
+}
+
+/* closefrom/close_range: the program's files, never libmol's own */
+static void test_closefrom(void)
+{
+	int st, fd;
+	pid_t pid, pid2;
+
+	pid = fork();
+	if (pid == 0) {
+		fd = open(p("f1"), O_RDONLY);
+		closefrom(3);
+		if (fd < 3 || fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			_exit(1);
+		pid2 = fork();		/* PM still knows us */
+		if (pid2 == 0)
+			_exit(7);
+		if (pid2 < 0 || waitpid(pid2, &st, 0) != pid2 ||
+		    !WIFEXITED(st) || WEXITSTATUS(st) != 7)
+			_exit(2);
+		fd = open(p("f1"), O_RDONLY);
+		if (fd < 3 || close_range(3, ~0U, 0) || close(fd) != -1)
+			_exit(3);
+		_exit(getppid() > 0 ? 0 : 4);
+	}
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	      WEXITSTATUS(st) == 0);
+}
+
+static int nftw_calls, nftw_saw_data;
+
+static int count_cb(const char *path, const struct stat *st, int type,
+		    struct FTW *ftw)
+{
+	nftw_calls++;
+	nftw_saw_data += !strcmp(path, "/mnt/data");
+	return 0;
+}
+
+/* nftw's FTW_MOUNT across a real mount (glibctest compares the rest) */
+static void test_nftw_mount(void)
+{
+	struct stat a, b;
+
+	if (stat("/mnt", &a) || stat("/mnt/data", &b) || a.st_dev == b.st_dev)
+		return;		/* no second image mounted there */
+	nftw_calls = nftw_saw_data = 0;
+	OK(nftw("/mnt", count_cb, 4, FTW_PHYS));
+	CHECK(nftw_calls >= 2 && nftw_saw_data == 1);
+	nftw_calls = nftw_saw_data = 0;
+	OK(nftw("/mnt", count_cb, 4, FTW_PHYS | FTW_MOUNT));
+	CHECK(nftw_calls == 1 && nftw_saw_data == 0);	/* /mnt only */
+	nftw_calls = nftw_saw_data = 0;
+	OK(nftw("/mnt/data", count_cb, 4, FTW_MOUNT));
+	CHECK(nftw_calls >= 1 && nftw_saw_data == 1);
+}
+
 static void test_dir(void)
 {
 	int seen_dot = 0, seen_dd = 0, seen_f1 = 0, seen_d = 0, n = 0, fd;
@@ -456,6 +861,12 @@ int main(int argc, char **argv)
 	test_paths();
 	test_cwd_umask();
 	test_dir();
+	test_opath();
+	test_tempfiles();
+	test_dup2_everywhere();
+	test_nss();
+	test_closefrom();
+	test_nftw_mount();
 	test_stdio();
 	test_pipe_fork();
 	make_keep();

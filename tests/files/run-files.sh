@@ -10,7 +10,8 @@
 #   nodriver  the same from a config file with [disks] driver = no:
 #             molfs opens the root image itself, no moldisk.
 # Each time: fresh images (molctl mkimage), build/bin/mol-filetest on
-# the root and on the mounted image, real programs (cat, wc, ls,
+# the root and on the mounted image, build/bin/mol-glibctest compared
+# with its run on the host, real programs (cat, wc, ls,
 # mkdir -p, sh with redirections and a pipe, rm -r, cp, mv across the
 # mount) as MoL processes, molctl down, then fsck.minix -f of both
 # images and their contents checked with molfs-tool.  Prints "files
@@ -36,7 +37,8 @@ expect() {
 		bad "$1: expected '$2', got '$3'"; fi
 }
 
-for b in molctl molsystem molfs moldisk molfs-tool mol-filetest; do
+for b in molctl molsystem molfs moldisk molfs-tool mol-filetest mol-glibctest
+do
 	if [ ! -x "$bin/$b" ]; then
 		echo "files $transport: $bin/$b missing (make)"
 		echo "files $transport: 0 passed, 1 failed"
@@ -148,6 +150,14 @@ workload() {
 	filetest /ft
 	filetest /mnt/data/ft
 
+	# glibc's realpath, nftw, popen, posix_spawn: the same transcript as
+	# on the host (made once, below, in a host directory)
+	run "$bin/mol-glibctest" /ft/gt >"$base/gt.mol" 2>&1
+	if cmp -s "$base/gt.host" "$base/gt.mol"; then ok; else
+		bad "$mode: mol-glibctest, - host + MoL:
+$(diff -u "$base/gt.host" "$base/gt.mol" | sed 1,2d | head -n 30)"
+	fi
+
 	# Real programs: only their binaries come from the host.
 	expect "$mode: cat" "one
 two
@@ -216,6 +226,8 @@ there" "$("$tool" "$img" cat /sh.txt)"
 }
 
 printf 'one\ntwo\nthree\n' > "$base/data.txt"
+"$bin/mol-glibctest" "$base/gt" >"$base/gt.host" 2>&1 ||
+	bad "mol-glibctest on the host: $(cat "$base/gt.host")"
 "$molctl" mkimage "$base/bad" 1 >/dev/null 2>&1
 expect "mkimage bad size" 2 $?
 

@@ -93,8 +93,10 @@ find . -type f -exec sha256sum {} +'
 BLOCKS_SH='cd "$1" && find . \( -type f -o -type d \) ! -name sparse -printf "%p %b\n"'
 blocks() { sh -c "$BLOCKS_SH" blocks "$1" | LC_ALL=C sort; }
 molblocks() { molrun sh -c "$BLOCKS_SH" blocks "$1" | LC_ALL=C sort; }
-# lsr DIR: ls -lR without the "total" lines (the sparse file again).
-LSR_SH='cd "$1" && ls -lR --time-style=+%s . | grep -v "^total "'
+# lsr DIR: ls -lnR without the "total" lines (the sparse file again);
+# numeric owners: names come from each side's /etc/passwd, and a fresh
+# image has none.
+LSR_SH='cd "$1" && ls -lnR --time-style=+%s . | grep -v "^total "'
 
 # manifest DIR: the same, run by Linux, sorted.
 manifest() { sh -c "$MANIFEST_SH" manifest "$1" | LC_ALL=C sort; }

@@ -555,7 +555,6 @@ TEST_F(fs, open_flags)
 	/* bad flags */
 	ASSERT_EQ(-EINVAL, x_open(self, 0, "/f", 0x80000000, 0));
 	ASSERT_EQ(-EINVAL, x_open(self, 0, "/f", MOL_O_ACCMODE, 0));
-	ASSERT_EQ(-EINVAL, x_open(self, 0, "/f", MOL_O_PATH, 0));
 	/* O_CLOEXEC: closed by FS_PM_EXEC */
 	fd = x_open(self, 0, "/f", MOL_O_RDONLY | MOL_O_CLOEXEC, 0);
 	fd2 = x_open(self, 0, "/f", MOL_O_RDONLY, 0);
@@ -572,6 +571,101 @@ TEST_F(fs, open_flags)
 	ASSERT_EQ(0, x_close(self, 0, fd));
 	ASSERT_EQ(0, x_stat(self, 0, "/u", 0, &st));
 	ASSERT_EQ(0600, st.st_mode & 0777);
+	FSCK_CLEAN(self->img);
+}
+
+/* O_PATH: names a file; only search permission; no I/O (Linux's errnos) */
+TEST_F(fs, o_path)
+{
+	struct mol_stat st;
+	int fd, d, l, n;
+
+	ASSERT_EQ(0, x_mkdir(self, 0, "/op", 0755));
+	fd = x_open(self, 0, "/op/none", MOL_O_CREAT | MOL_O_WRONLY, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(3, x_write(self, 0, fd, "abc", 3));
+	ASSERT_EQ(0, x_close(self, 0, fd));
+	ASSERT_EQ(0, x_path2(self, 0, FS_SYMLINK, "none", "/op/l", 0));
+	ASSERT_EQ(0, x_mkdir(self, 0, "/priv", 0700));
+	ASSERT_EQ(0, pm(self, FS_PM_SETIDS, EP(1), 0, 1000, 1000));
+
+	/* a mode 000 file: no read permission needed; O_CREAT ignored */
+	fd = x_open(self, 1, "/op/none", MOL_O_PATH | MOL_O_RDWR |
+		    MOL_O_TRUNC | MOL_O_CREAT, 0644);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(-EACCES, x_open(self, 1, "/op/none", MOL_O_RDONLY, 0));
+	ASSERT_EQ(-ENOENT, x_open(self, 1, "/op/new", MOL_O_PATH |
+				  MOL_O_CREAT, 0644));
+	ASSERT_EQ(-EACCES, x_open(self, 1, "/priv/x", MOL_O_PATH, 0));
+	ASSERT_EQ(-ENOTDIR, x_open(self, 1, "/op/none", MOL_O_PATH |
+				   MOL_O_DIRECTORY, 0));
+	ASSERT_EQ(-ENOTDIR, x_open(self, 1, "/op/none/", MOL_O_PATH, 0));
+	ASSERT_EQ(MOL_O_PATH, x_fd(self, 1, FS_FCNTL, fd, 0, MOL_F_GETFL, 0));
+	ASSERT_EQ(0, x_fstat(self, 1, fd, &st));
+	ASSERT_EQ(3, st.st_size);
+	/* the file is untouched: O_TRUNC was ignored */
+	ASSERT_EQ(0, x_stat(self, 0, "/op/none", 0, &st));
+	ASSERT_EQ(3, st.st_size);
+	/* what an O_PATH descriptor may not do: EBADF */
+	ASSERT_EQ(-EBADF, x_read(self, 1, fd, 1));
+	ASSERT_EQ(-EBADF, x_write(self, 1, fd, "x", 1));
+	ASSERT_EQ(-EBADF, x_io(self, 1, FS_PREAD, fd, 1, 0));
+	ASSERT_EQ(-EBADF, x_lseek(self, 1, fd, 0, MOL_SEEK_SET));
+	ASSERT_EQ(-EBADF, x_fd(self, 1, FS_FCHMOD, fd, 0, 0, 0644));
+	ASSERT_EQ(-EBADF, x_fd(self, 1, FS_FSYNC, fd, 0, 0, 0));
+	ASSERT_EQ(-EBADF, x_fd(self, 1, FS_FCNTL, fd, 0, MOL_F_SETFL,
+			       MOL_O_NONBLOCK));
+	ASSERT_EQ(-EBADF, call(self, 1, FS_FTRUNCATE, &(struct mol_fs_trunc){
+		.dirfd = fd, .length = 0 }, sizeof(struct mol_fs_trunc)));
+	/* what it may: dup, F_GETFD/F_SETFD, fstatvfs, close */
+	ASSERT_EQ(0, x_fd(self, 1, FS_FCNTL, fd, 0, MOL_F_SETFD,
+			  MOL_FD_CLOEXEC));
+	ASSERT_EQ(MOL_FD_CLOEXEC, x_fd(self, 1, FS_FCNTL, fd, 0, MOL_F_GETFD,
+				       0));
+	n = x_fd(self, 1, FS_DUP, fd, 0, 0, 0);
+	ASSERT_LE(0, n);
+	ASSERT_EQ(MOL_O_PATH, x_fd(self, 1, FS_FCNTL, n, 0, MOL_F_GETFL, 0));
+	ASSERT_EQ(0, x_buf(self, 1, FS_FSTATVFS, fd,
+			   sizeof(struct mol_statvfs)));
+	ASSERT_EQ(0, x_close(self, 1, n));
+	ASSERT_EQ(0, x_close(self, 1, fd));
+
+	/* a directory: *at dirfd, getdents EBADF, fchdir */
+	d = x_open(self, 1, "/op", MOL_O_PATH | MOL_O_DIRECTORY, 0);
+	ASSERT_LE(0, d);
+	ASSERT_EQ(MOL_O_PATH | MOL_O_DIRECTORY,
+		  x_fd(self, 1, FS_FCNTL, d, 0, MOL_F_GETFL, 0));
+	ASSERT_EQ(-EBADF, x_buf(self, 1, FS_GETDENTS, d, BUFSZ));
+	ASSERT_EQ(0, x_path(self, 1, FS_STAT, d, "none", 0, 0, 0));
+	ASSERT_EQ(0, x_path(self, 1, FS_STAT, d, "", MOL_AT_EMPTY_PATH, 0,
+			    0));
+	memcpy(&st, A(1)->buf, sizeof(st));
+	ASSERT_TRUE(S_ISDIR(st.st_mode));
+	ASSERT_EQ(0, x_fd(self, 1, FS_FCHDIR, d, 0, 0, 0));
+	ASSERT_EQ(0, x_stat(self, 1, "none", 0, &st));
+	ASSERT_EQ(0, x_close(self, 1, d));
+
+	/* O_NOFOLLOW: the link itself */
+	l = x_open(self, 1, "/op/l", MOL_O_PATH | MOL_O_NOFOLLOW, 0);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(MOL_O_PATH | MOL_O_NOFOLLOW,
+		  x_fd(self, 1, FS_FCNTL, l, 0, MOL_F_GETFL, 0));
+	ASSERT_EQ(0, x_fstat(self, 1, l, &st));
+	ASSERT_TRUE(S_ISLNK(st.st_mode));
+	ASSERT_EQ(-ENOTDIR, x_fd(self, 1, FS_FCHDIR, l, 0, 0, 0));
+	ASSERT_EQ(0, x_close(self, 1, l));
+	ASSERT_EQ(-ENOTDIR, x_open(self, 1, "/op/l", MOL_O_PATH |
+				   MOL_O_NOFOLLOW | MOL_O_DIRECTORY, 0));
+	l = x_open(self, 1, "/op/l", MOL_O_PATH, 0);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, x_fstat(self, 1, l, &st));
+	ASSERT_TRUE(S_ISREG(st.st_mode));
+	ASSERT_EQ(0, x_close(self, 1, l));
+	/* a device is not opened */
+	fd = x_open(self, 1, "/dev/null", MOL_O_PATH, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(-EBADF, x_write(self, 1, fd, "x", 1));
+	ASSERT_EQ(0, x_close(self, 1, fd));
 	FSCK_CLEAN(self->img);
 }
 

@@ -79,7 +79,7 @@
 #define MOL_O_NOATIME		01000000	/* accepted, ignored */
 #define MOL_O_CLOEXEC		02000000
 #define MOL_O_SYNC		04010000	/* accepted, as O_DSYNC */
-#define MOL_O_PATH		010000000	/* not supported: -EINVAL */
+#define MOL_O_PATH		010000000	/* names a file, no I/O */
 #define MOL_O_TMPFILE		020200000	/* not supported: -EOPNOTSUPP */
 
 /* *at flags (linux/fcntl.h) */

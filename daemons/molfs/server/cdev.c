@@ -294,7 +294,7 @@ void cdev_cancel(struct fproc *fp, bool reply)
 int do_ioctl(struct fproc *fp, struct mol_message *m)
 {
 	struct mol_fs_ioctl *b = MOL_BODY(m, struct mol_fs_ioctl);
-	struct filp *f = fd_get(fp, b->fd);
+	struct filp *f = fd_get_io(fp, b->fd);	/* EBADF on O_PATH */
 	union mol_tty_arg arg;
 	struct mol_message dm;
 	struct mol_cdev_req *r = MOL_BODY(&dm, struct mol_cdev_req);

@@ -46,6 +46,20 @@ struct filp *fd_get(struct fproc *fp, int fd)
 	return fp->fd[fd].f;
 }
 
+/*
+ * The open file behind @fd for a call that uses the file's contents or
+ * attributes (read, write, lseek, getdents, ftruncate, fsync, fchmod,
+ * fchown, futimens): an O_PATH descriptor is none of those, EBADF as in
+ * Linux.  Calls that only name the file (fstat, fchdir, *at dirfd, dup,
+ * close, fcntl F_GETFD/F_SETFD/F_GETFL) take fd_get().
+ */
+struct filp *fd_get_io(struct fproc *fp, int fd)
+{
+	struct filp *f = fd_get(fp, fd);
+
+	return f && !(f->flags & MOL_O_PATH) ? f : NULL;
+}
+
 /* The lowest free descriptor >= @from gets @f; -EMFILE if none. */
 int fd_install(struct fproc *fp, int from, struct filp *f, bool cloexec)
 {
@@ -138,6 +152,19 @@ int do_fcntl(struct fproc *fp, struct mol_message *m)
 
 	if (!f)
 		return -EBADF;
+	if (f->flags & MOL_O_PATH) {
+		switch (b->cmd) {
+		case MOL_F_GETFL:
+			return (int)f->flags;	/* no O_LARGEFILE: Linux's */
+		case MOL_F_DUPFD:
+		case MOL_F_DUPFD_CLOEXEC:
+		case MOL_F_GETFD:
+		case MOL_F_SETFD:
+			break;
+		default:
+			return -EBADF;
+		}
+	}
 	switch (b->cmd) {
 	case MOL_F_DUPFD:
 	case MOL_F_DUPFD_CLOEXEC:

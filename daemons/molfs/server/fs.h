@@ -100,7 +100,9 @@ struct cdev_wait;
 struct filp {
 	int refs;
 	enum filp_kind kind;
-	unsigned int flags;		/* MOL_O_ACCMODE | APPEND | NONBLOCK */
+	unsigned int flags;		/* MOL_O_ACCMODE | APPEND | NONBLOCK,
+					 * or MOL_O_PATH (| DIRECTORY |
+					 * NOFOLLOW): names a file only */
 	uint64_t pos;
 	struct vnode vn;		/* holds an mfs reference (not pipes) */
 	bool isdir;
@@ -147,6 +149,7 @@ void fproc_for_each(void (*fn)(struct fproc *fp, void *arg), void *arg);
 struct filp *filp_new(enum filp_kind kind, unsigned int flags);
 void filp_put(struct filp *f);
 struct filp *fd_get(struct fproc *fp, int fd);
+struct filp *fd_get_io(struct fproc *fp, int fd);
 int fd_install(struct fproc *fp, int from, struct filp *f, bool cloexec);
 int fd_close(struct fproc *fp, int fd);
 int do_close(struct fproc *fp, struct mol_message *m);

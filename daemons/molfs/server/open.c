@@ -65,6 +65,44 @@ static int crossing(struct fproc *fp, const struct nameidata *nd,
 	return nd->dot || vn->m != nd->dir.m;
 }
 
+/*
+ * O_PATH: a descriptor that names a file without opening it.  Only
+ * search permission on the path is needed; the file's own mode and type
+ * do not matter (a device is not opened).  O_NOFOLLOW names a final
+ * symbolic link itself.  As Linux, every other flag but O_DIRECTORY and
+ * O_CLOEXEC is ignored (O_CREAT creates nothing), and F_GETFL reports
+ * O_PATH with O_DIRECTORY and O_NOFOLLOW as given.
+ */
+static int open_path(struct fproc *fp, const struct mol_fs_open *b,
+		     unsigned int fl)
+{
+	struct mfs_stat st;
+	struct vnode vn;
+	struct filp *f;
+	int err, fd;
+
+	err = resolve(fp, b->dirfd, b->path_grant, b->path_len, 0,
+		      !(fl & MOL_O_NOFOLLOW), &vn);
+	if (err)
+		return err;
+	err = vn_stat(vn, &st);
+	if (err)
+		return err;
+	if ((fl & MOL_O_DIRECTORY) && !S_ISDIR(st.mode))
+		return -ENOTDIR;
+	f = filp_new(FILP_INODE, MOL_O_PATH |
+		     (fl & (MOL_O_DIRECTORY | MOL_O_NOFOLLOW)));
+	if (!f)
+		return -ENOMEM;
+	vn_get(vn);
+	f->vn = vn;
+	f->isdir = S_ISDIR(st.mode);
+	fd = fd_install(fp, 0, f, fl & MOL_O_CLOEXEC);
+	if (fd < 0)
+		filp_put(f);
+	return fd;
+}
+
 int do_open(struct fproc *fp, struct mol_message *m)
 {
 	struct mol_fs_open *b = MOL_BODY(m, struct mol_fs_open);
@@ -76,10 +114,10 @@ int do_open(struct fproc *fp, struct mol_message *m)
 	bool follow;
 	int err, fd;
 
-	if (fl & MOL_O_PATH)
-		return -EINVAL;
 	if ((fl & MOL_O_TMPFILE) == MOL_O_TMPFILE)
 		return -EOPNOTSUPP;
+	if (fl & MOL_O_PATH)
+		return open_path(fp, b, fl);
 	if ((fl & ~OPEN_FLAGS) || (fl & MOL_O_ACCMODE) == MOL_O_ACCMODE)
 		return -EINVAL;
 	follow = !(fl & MOL_O_NOFOLLOW) &&

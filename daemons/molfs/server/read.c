@@ -66,7 +66,7 @@ int do_read(struct fproc *fp, struct mol_message *m)
 	struct mol_fs_io *b = MOL_BODY(m, struct mol_fs_io);
 	bool write = m->m_type == FS_WRITE || m->m_type == FS_PWRITE;
 	bool positional = m->m_type == FS_PREAD || m->m_type == FS_PWRITE;
-	struct filp *f = fd_get(fp, b->fd);
+	struct filp *f = fd_get_io(fp, b->fd);
 	unsigned int acc;
 	uint64_t pos;
 	size_t len;
@@ -98,7 +98,7 @@ int do_read(struct fproc *fp, struct mol_message *m)
 int do_lseek(struct fproc *fp, struct mol_message *m)
 {
 	struct mol_fs_lseek *b = MOL_BODY(m, struct mol_fs_lseek);
-	struct filp *f = fd_get(fp, b->fd);
+	struct filp *f = fd_get_io(fp, b->fd);
 	struct mfs_stat st;
 	int64_t base;
 	int err;
@@ -139,7 +139,7 @@ int do_lseek(struct fproc *fp, struct mol_message *m)
 int do_getdents(struct fproc *fp, struct mol_message *m)
 {
 	struct mol_fs_buf *b = MOL_BODY(m, struct mol_fs_buf);
-	struct filp *f = fd_get(fp, b->fd);
+	struct filp *f = fd_get_io(fp, b->fd);
 	uint64_t pos;
 	ssize_t n;
 
@@ -178,7 +178,7 @@ int do_truncate(struct fproc *fp, struct mol_message *m)
 int do_ftruncate(struct fproc *fp, struct mol_message *m)
 {
 	struct mol_fs_trunc *b = MOL_BODY(m, struct mol_fs_trunc);
-	struct filp *f = fd_get(fp, b->dirfd);
+	struct filp *f = fd_get_io(fp, b->dirfd);
 
 	if (!f)
 		return -EBADF;
@@ -192,7 +192,7 @@ int do_ftruncate(struct fproc *fp, struct mol_message *m)
 
 int do_fsync(struct fproc *fp, struct mol_message *m)
 {
-	struct filp *f = fd_get(fp, MOL_BODY(m, struct mol_fs_fd)->fd);
+	struct filp *f = fd_get_io(fp, MOL_BODY(m, struct mol_fs_fd)->fd);
 
 	if (!f)
 		return -EBADF;

@@ -104,9 +104,10 @@ int do_chmod(struct fproc *fp, struct mol_message *m)
 	return mfs_chmod_ino(vn.m->fs, &fp->cr, vn.ino, b->mode);
 }
 
+/* The file behind @fd for fchmod, fchown, futimens: not O_PATH. */
 static int fd_vnode(struct fproc *fp, int fd, struct vnode *vn)
 {
-	struct filp *f = fd_get(fp, fd);
+	struct filp *f = fd_get_io(fp, fd);
 
 	if (!f)
 		return -EBADF;
@@ -362,13 +363,13 @@ int do_statvfs(struct fproc *fp, struct mol_message *m)
 int do_fstatvfs(struct fproc *fp, struct mol_message *m)
 {
 	struct mol_fs_buf *b = MOL_BODY(m, struct mol_fs_buf);
-	struct vnode vn;
-	int err;
+	struct filp *f = fd_get(fp, b->fd);	/* O_PATH too, as Linux */
 
-	err = fd_vnode(fp, b->fd, &vn);
-	if (err)
-		return err;
-	return statvfs_vnode(fp, vn, b->buf_grant, b->buf_len);
+	if (!f)
+		return -EBADF;
+	if (f->kind == FILP_PIPE)
+		return -EINVAL;
+	return statvfs_vnode(fp, f->vn, b->buf_grant, b->buf_len);
 }
 
 /*
