@@ -14,6 +14,7 @@
 #include <ftw.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -558,10 +559,12 @@ static void test_nss(void)
 	char buf[1024];
 	gid_t gids[4];
 	struct stat st;
+	bool made_etc;
 	int n;
 	FILE *f;
 
-	if (stat("/etc", &st) == 0)
+	/* /etc may exist (host mounts on /etc/alternatives), not these */
+	if (stat("/etc/passwd", &st) == 0 || stat("/etc/group", &st) == 0)
 		return;		/* not the tree this test expects */
 	/* no files: no entries, no error */
 	errno = 0;
@@ -573,7 +576,8 @@ static void test_nss(void)
 	CHECK(!getpwent());
 	endpwent();
 
-	OK(mkdir("/etc", 0755));
+	made_etc = mkdir("/etc", 0755) == 0;
+	CHECK(made_etc || errno == EEXIST);
 	f = fopen("/etc/passwd", "w");
 	CHECK(f && fputs("# users of the MINIX tree\n"
 			 "root:x:0:0:Super User:/root:/bin/sh\n"
@@ -644,7 +648,8 @@ static void test_nss(void)
 	OK(chown(p("f1"), 0, 0));
 	OK(unlink("/etc/passwd"));
 	OK(unlink("/etc/group"));
-	OK(rmdir("/etc"));
+	if (made_etc)
+		OK(rmdir("/etc"));
 	CHECK(!getpwnam("molonly"));
 }
 

@@ -9,9 +9,10 @@
 #             an unmounted minor;
 #   nodriver  the same from a config file with [disks] driver = no:
 #             molfs opens the root image itself, no moldisk.
-# Each time: fresh images (molctl mkimage), build/bin/mol-filetest on
-# the root and on the mounted image, build/bin/mol-glibctest compared
-# with its run on the host, real programs (cat, wc, ls,
+# Each time: fresh images (molctl mkimage), build/bin/mol-filetest
+# (copied into the image) on the root and on the mounted image,
+# build/bin/mol-glibctest (copied too) compared with its run on the
+# host, real programs (cat, wc, ls,
 # mkdir -p, sh with redirections and a pipe, rm -r, cp, mv across the
 # mount) as MoL processes, molctl down, then fsck.minix -f of both
 # images and their contents checked with molfs-tool.  Prints "files
@@ -77,6 +78,8 @@ images() {
 	# the C suite is a program of the image (no host fallback)
 	"$tool" "$img" put "$bin/mol-filetest" /mol-filetest >/dev/null ||
 		bad "molfs-tool put mol-filetest"
+	"$tool" "$img" put "$bin/mol-glibctest" /mol-glibctest >/dev/null ||
+		bad "molfs-tool put mol-glibctest"
 }
 
 # The root's names: ours and the mount points of the host's program
@@ -84,7 +87,7 @@ images() {
 hostdirs=$(for d in bin sbin usr lib lib64; do
 	[ -d "/$d" ] && echo "$d"; done
 	[ -d /etc/alternatives ] && echo etc)
-rootnames=$(printf '%s\n' data.txt dev ft mnt mol-filetest $hostdirs | sort)
+rootnames=$(printf '%s\n' data.txt dev ft mnt mol-filetest mol-glibctest $hostdirs | sort)
 
 # filetest DIR: the C suite in DIR; its own counts join ours.
 filetest() {
@@ -145,14 +148,14 @@ workload() {
 		expect "$mode: no moldisk" "" "$disk"
 	fi
 
-	run /bin/chmod 755 /mol-filetest
-	expect "$mode: chmod of the image's program" 0 $?
+	run /bin/chmod 755 /mol-filetest /mol-glibctest
+	expect "$mode: chmod of the image's programs" 0 $?
 	filetest /ft
 	filetest /mnt/data/ft
 
 	# glibc's realpath, nftw, popen, posix_spawn: the same transcript as
 	# on the host (made once, below, in a host directory)
-	run "$bin/mol-glibctest" /ft/gt >"$base/gt.mol" 2>&1
+	run /mol-glibctest /ft/gt >"$base/gt.mol" 2>&1
 	if cmp -s "$base/gt.host" "$base/gt.mol"; then ok; else
 		bad "$mode: mol-glibctest, - host + MoL:
 $(diff -u "$base/gt.host" "$base/gt.mol" | sed 1,2d | head -n 30)"
