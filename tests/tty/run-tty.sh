@@ -27,7 +27,7 @@ name=tty$$
 pass=0
 fail=0
 
-for b in molctl molsystem molfs moldisk moltty mol-ptydrive mol-ttytest; do
+for b in molctl molsystem molfs moldisk moltty molfs-tool mol-ptydrive mol-ttytest; do
 	if [ ! -x "$bin/$b" ]; then
 		echo "tty $transport: $bin/$b missing (make)"
 		echo "tty $transport: 0 passed, 1 failed"
@@ -63,10 +63,16 @@ pty() {
 }
 
 run="$molctl -i $name run"
+run_plain="$molctl -i $name run --no-tty"
 
+# mol-ttytest runs from the image (the build tree is not in the MoL
+# tree; only the host's program directories are mounted).
 if ! "$molctl" mkimage "$base/root.img" 16M >/dev/null ||
+   ! "$bin/molfs-tool" "$base/root.img" put "$ttytest" /mol-ttytest \
+	>/dev/null ||
    ! timeout 30 "$molctl" -i "$name" up --transport "$transport" \
-	--disk "$base/root.img"; then
+	--disk "$base/root.img" ||
+   ! $run_plain /bin/chmod 755 /mol-ttytest; then
 	echo "tty $transport: molctl up failed"
 	echo "tty $transport: 0 passed, 1 failed"
 	exit 1
@@ -120,21 +126,21 @@ pty "the shell's trap sees ^C, the child dies" \
 	-- $run sh -c 'trap "echo trapped INT" INT; echo go; sleep 30; exit 0'
 pty "^Z: SIGTSTP ends a blocked read (EINTR)" \
 	'expect:tstp ready' 'sleep:200' 'send:^Z' 'expect:tstp ok' \
-	'status:0' -- $run "$ttytest" tstp
+	'status:0' -- $run /mol-ttytest tstp
 pty "a caught alarm ends a blocked read (EINTR)" \
-	'expect:eintr ok' 'status:0' -- $run "$ttytest" eintr
+	'expect:eintr ok' 'status:0' -- $run /mol-ttytest eintr
 pty "^C goes to the foreground group only" \
 	'expect:pgrp ready' 'sleep:200' 'send:^C' 'expect:pgrp ok' \
-	'status:0' -- $run "$ttytest" pgrp
+	'status:0' -- $run /mol-ttytest pgrp
 pty "SIGWINCH when the terminal is resized" \
 	'expect:winch ready' 'winsize:27x91' 'expect:winch ok' 'status:0' \
-	-- $run "$ttytest" winch
+	-- $run /mol-ttytest winch
 pty "non-canonical, no echo, no ISIG" \
 	'expect:raw ready' 'send:x^Cy' 'expect:raw got 78 03 79' \
-	'never:x' 'status:0' -- $run "$ttytest" raw
+	'never:x' 'status:0' -- $run /mol-ttytest raw
 pty "termios, winsize, pgrp, /dev/tty (mol-ttytest attr)" \
 	'expect:via-dev-tty' 'expect:attr ok' 'status:0' \
-	-- $run "$ttytest" attr
+	-- $run /mol-ttytest attr
 pty "stty -a" \
 	'expect:speed 38400 baud' 'expect:intr = \^C' \
 	'expect:icanon' 'status:0' -- $run stty -a
@@ -143,7 +149,7 @@ pty "tty(1) and isatty" \
 	-- $run sh -c 'tty; if [ -t 0 ]; then echo tty0=yes; fi'
 pty "a pipe is not a terminal" \
 	'expect:notty ok' 'status:0' \
-	-- $run sh -c "echo | $ttytest notty"
+	-- $run sh -c "echo | /mol-ttytest notty"
 pty "--no-tty: molctl's own descriptors" \
 	'expect:notmol' 'status:0' \
 	-- $run --no-tty sh -c 'tty | grep -q console || echo notmol'
@@ -172,7 +178,7 @@ else
 	fail=$((fail + 1))
 	echo "tty $transport: FAIL: pipe stdin: '$out'"
 fi
-if out=$(echo | $run "$ttytest" notty 2>&1) &&
+if out=$(echo | $run /mol-ttytest notty 2>&1) &&
    [ "$out" = "notty ok" ]; then
 	pass=$((pass + 1))
 else
