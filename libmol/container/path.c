@@ -147,9 +147,9 @@ int ctr_fs_open(int dirfd, const char *path, int flags, mode_t mode)
 		return syscall(SYS_openat, AT_FDCWD, path, flags, mode);
 	if (ret < 0)
 		return FS_RET(ret);
-	/* calls on a character device (a terminal) may block */
+	/* calls on a character device (a terminal) or a FIFO may block */
 	return FS_RET(ctr_fd_install(ret, flags & O_CLOEXEC,
-				     S_ISCHR(b->mode)));
+				     S_ISCHR(b->mode) || S_ISFIFO(b->mode)));
 }
 
 static mode_t va_mode(int flags, va_list ap)

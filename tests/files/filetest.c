@@ -14,6 +14,7 @@
 #include <ftw.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -799,6 +800,90 @@ static void test_stdio(void)
 		fclose(f);
 }
 
+/* Named pipes: FS's pipes behind a FIFO inode, opens that wait. */
+static void test_fifo(void)
+{
+	struct stat st, fst;
+	int r, w, rw, status;
+	char buf[32];
+	pid_t pid;
+
+	OK(mkfifo(p("ff"), 0600));
+	FAILS(mkfifo(p("ff"), 0600), EEXIST);
+	/* a writer without a reader, O_NONBLOCK: ENXIO, nothing kept */
+	FAILS(open(p("ff"), O_WRONLY | O_NONBLOCK), ENXIO);
+	r = open(p("ff"), O_RDONLY | O_NONBLOCK);
+	CHECK(r >= 0);
+	OK(fstat(r, &fst));
+	OK(lstat(p("ff"), &st));
+	CHECK(S_ISFIFO(fst.st_mode) && fst.st_ino == st.st_ino &&
+	      fst.st_dev == st.st_dev);
+	CHECK(read(r, buf, sizeof(buf)) == 0);		/* no writer: EOF */
+	FAILS(lseek(r, 0, SEEK_SET), ESPIPE);
+	w = open(p("ff"), O_WRONLY | O_NONBLOCK);	/* there is a reader */
+	CHECK(w >= 0);
+	CHECK(write(w, "abc", 3) == 3);
+	FAILS(read(w, buf, 1), EBADF);
+	CHECK(read(r, buf, sizeof(buf)) == 3 && !memcmp(buf, "abc", 3));
+	FAILS(read(r, buf, sizeof(buf)), EAGAIN);	/* empty, writer open */
+	OK(close(w));
+	OK(close(r));
+
+	/* blocking opens meet: the child writes, the parent reads */
+	pid = fork();
+	if (pid == 0) {
+		int fd = open(p("ff"), O_WRONLY);
+
+		if (fd < 0 || write(fd, "hello fifo", 10) != 10)
+			_exit(1);
+		_exit(0);
+	}
+	r = open(p("ff"), O_RDONLY);
+	CHECK(r >= 0);
+	CHECK(read(r, buf, sizeof(buf)) == 10 && !memcmp(buf, "hello fifo", 10));
+	CHECK(read(r, buf, sizeof(buf)) == 0);	/* the writer exited */
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	      !WEXITSTATUS(status));
+	OK(close(r));
+
+	/* the reader waits first: the parent opens for writing later */
+	pid = fork();
+	if (pid == 0) {
+		int fd = open(p("ff"), O_RDONLY);
+		ssize_t n;
+
+		if (fd < 0)
+			_exit(1);
+		n = read(fd, buf, sizeof(buf));
+		_exit(n == 4 && !memcmp(buf, "ping", 4) ? 0 : 2);
+	}
+	usleep(100000);
+	w = open(p("ff"), O_WRONLY);
+	CHECK(w >= 0);
+	CHECK(write(w, "ping", 4) == 4);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	      !WEXITSTATUS(status));
+	/* the reader is gone: SIGPIPE (ignored here) and EPIPE */
+	signal(SIGPIPE, SIG_IGN);
+	FAILS(write(w, "x", 1), EPIPE);
+	signal(SIGPIPE, SIG_DFL);
+	OK(close(w));
+
+	/* O_RDWR never waits; the data of the last close is dropped */
+	rw = open(p("ff"), O_RDWR);
+	CHECK(rw >= 0);
+	CHECK(write(rw, "zz", 2) == 2);
+	CHECK(read(rw, buf, 1) == 1 && buf[0] == 'z');
+	OK(close(rw));
+	r = open(p("ff"), O_RDONLY | O_NONBLOCK);
+	CHECK(r >= 0 && read(r, buf, sizeof(buf)) == 0);
+	OK(fchmod(r, 0640));
+	OK(stat(p("ff"), &st));
+	CHECK((st.st_mode & 07777) == 0640);
+	OK(close(r));
+	OK(unlink(p("ff")));
+}
+
 static void test_pipe_fork(void)
 {
 	char buf[32];
@@ -874,6 +959,7 @@ int main(int argc, char **argv)
 	test_nftw_mount();
 	test_stdio();
 	test_pipe_fork();
+	test_fifo();
 	make_keep();
 	printf("filetest: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

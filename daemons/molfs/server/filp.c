@@ -28,6 +28,8 @@ void filp_put(struct filp *f)
 	switch (f->kind) {
 	case FILP_PIPE:
 		pipe_close_end(f->pipe, f->end);
+		if (f->vn.m)		/* a FIFO */
+			vn_put(f->vn);
 		break;
 	case FILP_CHR:
 		cdev_close(f);

@@ -104,10 +104,11 @@ struct filp {
 					 * or MOL_O_PATH (| DIRECTORY |
 					 * NOFOLLOW): names a file only */
 	uint64_t pos;
-	struct vnode vn;		/* holds an mfs reference (not pipes) */
+	struct vnode vn;		/* holds a reference (FIFOs too, not
+					 * pipes: vn.m NULL) */
 	bool isdir;
 	struct pipe *pipe;
-	int end;			/* pipe: 0 read end, 1 write end */
+	int end;			/* pipe: 0 read, 1 write, 2 both (FIFO) */
 	unsigned int minor, major;	/* FILP_CHR */
 	int driver;			/* FILP_CHR: endpoint, MOL_NONE: FS */
 };
@@ -129,6 +130,7 @@ struct fproc {
 	struct mol_message susp;	/* the request */
 	uint64_t susp_done;		/* bytes moved so far */
 	struct pipe *susp_pipe;
+	struct filp *susp_filp;		/* a FIFO open waiting for its peer */
 	struct cdev_wait *susp_cdev;	/* a read queued by a driver */
 };
 
@@ -239,6 +241,8 @@ int pipe_io(struct fproc *fp, struct filp *f, struct mol_message *m,
 	    bool write);
 void pipe_close_end(struct pipe *p, int end);
 void pipe_cancel(struct fproc *fp, bool reply);
+int fifo_open(struct fproc *fp, struct filp *f, unsigned int fl,
+	      struct mol_message *m);
 
 /* mount.c */
 int mount_dev(struct mfs_blockdev *dev, const char *name, bool rdonly,

@@ -230,7 +230,7 @@ static void check_busy(struct fproc *fp, void *arg)
 		ba->busy = true;
 	for (fd = 0; fd < MOL_FS_OPEN_MAX; fd++) {
 		f = fp->fd[fd].f;
-		if (f && f->kind != FILP_PIPE && f->vn.m == ba->m)
+		if (f && f->vn.m == ba->m)	/* NULL for pipes */
 			ba->busy = true;
 	}
 }

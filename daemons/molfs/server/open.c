@@ -151,10 +151,13 @@ int do_open(struct fproc *fp, struct mol_message *m)
 	f->vn = vn;
 	f->isdir = S_ISDIR(st.mode);
 	err = 0;
+	if (S_ISFIFO(st.mode)) {
+		b->mode = S_IFIFO;	/* out: the file type */
+		return fifo_open(fp, f, fl, m);
+	}
 	if (S_ISCHR(st.mode)) {
 		err = cdev_open(fp, f, st.rdev, fl);
-	} else if (S_ISBLK(st.mode) || S_ISFIFO(st.mode) ||
-		   S_ISSOCK(st.mode)) {
+	} else if (S_ISBLK(st.mode) || S_ISSOCK(st.mode)) {
 		err = -ENXIO;
 	}
 	if (err) {

@@ -5,6 +5,14 @@
  * has writers, or a write to a full pipe that has readers, suspends the
  * caller (no reply; it waits in sendrec) until the other end moves;
  * then fs_revive() answers it with mol_sendnb.
+ *
+ * Named pipes (FIFOs, mknod S_IFIFO) use the same struct pipe, one per
+ * FIFO inode while someone has it open (the list "fifos"); their filps
+ * are FILP_PIPE and also hold the inode (f->vn).  An open for reading
+ * waits for a writer and one for writing waits for a reader, as in
+ * Linux: the open itself is suspended (fp->susp_filp holds the new
+ * filp, not yet in the descriptor table).  O_NONBLOCK: a reader opens
+ * at once, a writer without a reader gets -ENXIO; O_RDWR never waits.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,7 +25,13 @@ struct pipe {
 	size_t head;			/* first byte to read */
 	size_t count;			/* bytes in the pipe */
 	int readers, writers;
+	/* a FIFO: its inode and the next open FIFO */
+	bool named;
+	struct vnode vn;
+	struct pipe *next;
 };
+
+static struct pipe *fifos;		/* the open FIFOs */
 
 int do_pipe(struct fproc *fp, struct mol_message *m)
 {
@@ -157,6 +171,29 @@ int pipe_io(struct fproc *fp, struct filp *f, struct mol_message *m,
 	return SUSPEND;
 }
 
+/* Install @f as @fp's lowest free descriptor; the open's result. */
+static int fifo_install(struct fproc *fp, struct filp *f, unsigned int fl)
+{
+	int fd = fd_install(fp, 0, f, fl & MOL_O_CLOEXEC);
+
+	if (fd < 0)
+		filp_put(f);
+	return fd;
+}
+
+/* A suspended FIFO open: done once the other end has someone. */
+static bool fifo_open_done(struct fproc *fp, struct pipe *p)
+{
+	struct mol_fs_open *b = MOL_BODY(&fp->susp, struct mol_fs_open);
+	struct filp *f = fp->susp_filp;
+
+	if (!f || !(f->end == 0 ? p->writers : p->readers))
+		return false;
+	fp->susp_filp = NULL;
+	fs_revive(fp, fifo_install(fp, f, b->flags));
+	return true;
+}
+
 /* Try to finish @fp's suspended call; true if something moved. */
 static bool try_revive(struct fproc *fp)
 {
@@ -166,6 +203,8 @@ static bool try_revive(struct fproc *fp)
 	size_t done = fp->susp_done;
 	ssize_t n;
 
+	if (fp->susp.m_type == FS_OPEN)
+		return fifo_open_done(fp, p);
 	if (fp->susp.m_type == FS_READ) {
 		if (p->count == 0) {
 			if (p->writers > 0)
@@ -223,24 +262,88 @@ static void revive_all(struct pipe *p)
 
 void pipe_close_end(struct pipe *p, int end)
 {
-	if (end)
+	struct pipe **pp;
+
+	if (end != 0)
 		p->writers--;
-	else
+	if (end != 1)
 		p->readers--;
 	if (p->readers == 0 && p->writers == 0) {
-		free(p);
+		for (pp = &fifos; p->named && *pp; pp = &(*pp)->next) {
+			if (*pp == p) {
+				*pp = p->next;
+				break;
+			}
+		}
+		free(p);		/* a FIFO's data goes with it */
 		return;
 	}
 	revive_all(p);
 }
 
+/*
+ * open of FIFO @f->vn (a new FILP_INODE filp holding the inode) by @fp
+ * with flags @fl; @m is the request (kept if the open must wait).
+ * Consumes @f.  Returns the descriptor, an error or SUSPEND.
+ */
+int fifo_open(struct fproc *fp, struct filp *f, unsigned int fl,
+	      struct mol_message *m)
+{
+	unsigned int acc = fl & MOL_O_ACCMODE;
+	struct pipe *p;
+
+	for (p = fifos; p; p = p->next)
+		if (p->vn.m == f->vn.m && p->vn.ino == f->vn.ino)
+			break;
+	if (!p) {
+		if (acc == MOL_O_WRONLY && (fl & MOL_O_NONBLOCK)) {
+			filp_put(f);
+			return -ENXIO;	/* no reader */
+		}
+		p = calloc(1, sizeof(*p));
+		if (!p) {
+			filp_put(f);
+			return -ENFILE;
+		}
+		p->named = true;
+		p->vn = f->vn;
+		p->next = fifos;
+		fifos = p;
+	}
+	f->kind = FILP_PIPE;
+	f->pipe = p;
+	f->end = acc == MOL_O_RDONLY ? 0 : acc == MOL_O_WRONLY ? 1 : 2;
+	if (f->end != 1)
+		p->readers++;
+	if (f->end != 0)
+		p->writers++;
+	revive_all(p);			/* openers waiting for this end */
+	if ((f->end == 0 && p->writers == 0 && !(fl & MOL_O_NONBLOCK)) ||
+	    (f->end == 1 && p->readers == 0)) {
+		if (fl & MOL_O_NONBLOCK) {
+			filp_put(f);
+			return -ENXIO;
+		}
+		suspend(fp, p, m, 0);
+		fp->susp_filp = f;
+		return SUSPEND;
+	}
+	return fifo_install(fp, f, fl);
+}
+
 /* PM_UNPAUSE (@reply) or exit: end @fp's suspended call. */
 void pipe_cancel(struct fproc *fp, bool reply)
 {
+	struct filp *f;
+
 	if (!fp->suspended)
 		return;
+	f = fp->susp_filp;
+	fp->susp_filp = NULL;
 	if (reply)
 		fs_revive(fp, fp->susp_done ? (int)fp->susp_done : -EINTR);
 	fp->suspended = false;
 	fp->susp_pipe = NULL;
+	if (f)
+		filp_put(f);		/* a FIFO open that waited */
 }

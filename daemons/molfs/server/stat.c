@@ -57,7 +57,7 @@ int do_fstat(struct fproc *fp, struct mol_message *m)
 
 	if (!f)
 		return -EBADF;
-	if (f->kind != FILP_PIPE)
+	if (f->kind != FILP_PIPE || f->vn.m)	/* a FIFO: its inode */
 		return stat_vnode(fp, f->vn, b->buf_grant, b->buf_len);
 	memset(&st, 0, sizeof(st));
 	st.st_ino = (uint64_t)(uintptr_t)f->pipe & 0xffffffff;
@@ -111,7 +111,7 @@ static int fd_vnode(struct fproc *fp, int fd, struct vnode *vn)
 
 	if (!f)
 		return -EBADF;
-	if (f->kind == FILP_PIPE)
+	if (f->kind == FILP_PIPE && !f->vn.m)
 		return -EINVAL;
 	*vn = f->vn;
 	return 0;
