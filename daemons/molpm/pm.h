@@ -30,6 +30,9 @@
 #define MP_WAITING	(1U << 3)	/* in waitpid (deferred reply) */
 #define MP_PAUSED	(1U << 4)	/* pause/sigsuspend in the container */
 #define MP_EXITING	(1U << 5)	/* said PM_EXIT; slot unregistered */
+#define MP_STOPPED	(1U << 6)	/* stopped by a signal PM sent */
+#define MP_STOP_NEWS	(1U << 7)	/* stop not yet told to waitpid */
+#define MP_CONT_NEWS	(1U << 8)	/* SIGCONT not yet told to waitpid */
 
 struct mproc {
 	unsigned int flags;
@@ -41,6 +44,7 @@ struct mproc {
 	pid_t linux_pid;
 	int uid, euid, gid, egid;
 	int status;			/* wait status once a zombie */
+	int stopsig;			/* MP_STOPPED: the signal */
 	int reserver;			/* MP_RESERVED: the forking slot */
 
 	/* waitpid in progress */
@@ -76,6 +80,7 @@ struct mproc *pm_proc_by_ep(int endpoint, bool adopt);
 struct mproc *pm_proc_by_pid(pid_t pid);
 struct mproc *pm_init_proc(void);
 void pm_exit_proc(struct mproc *rmp, int status, bool unregister);
+void pm_stop_change(struct mproc *rmp, int sig);
 void pm_deaths(void);
 void pm_tty_signals(void);
 void pm_wait_interrupt(struct mproc *rmp);

@@ -284,7 +284,36 @@ static void pm_reap(struct mproc *parent, struct mproc *c,
 	pm_release(c);
 }
 
-/* @parent waits: is there a zombie for it?  Reply if so. */
+/*
+ * What waitpid with @options can tell @parent of child @c, into @m: a
+ * zombie is reaped; with WUNTRACED a stop, with WCONTINUED a SIGCONT not
+ * told yet (status as Linux's: W_STOPCODE(sig), 0xffff).  False: nothing.
+ */
+static bool pm_wait_news(struct mproc *parent, struct mproc *c,
+			 int options, struct mol_message *m)
+{
+	struct mol_pm_wait *w = MOL_BODY(m, struct mol_pm_wait);
+
+	memset(w, 0, sizeof(*w));
+	if (c->flags & MP_ZOMBIE) {
+		pm_reap(parent, c, m);
+		return true;
+	}
+	if ((options & WUNTRACED) && (c->flags & MP_STOP_NEWS)) {
+		c->flags &= ~MP_STOP_NEWS;
+		w->status = (c->stopsig << 8) | 0x7f;
+	} else if ((options & WCONTINUED) && (c->flags & MP_CONT_NEWS)) {
+		c->flags &= ~MP_CONT_NEWS;
+		w->status = 0xffff;
+	} else {
+		return false;
+	}
+	w->ret_pid = c->pid;
+	w->linux_pid = c->linux_pid;
+	return true;
+}
+
+/* @parent waits: is there news of a child for it?  Reply if so. */
 static void pm_try_wait(struct mproc *parent)
 {
 	struct mol_message m;
@@ -295,15 +324,41 @@ static void pm_try_wait(struct mproc *parent)
 	for (i = 0; i < NR_PROCS; i++) {
 		struct mproc *c = &mproc[i];
 
-		if (!pm_wait_match(parent, c, parent->wpid) ||
-		    !(c->flags & MP_ZOMBIE))
-			continue;
 		memset(&m, 0, sizeof(m));
-		pm_reap(parent, c, &m);
+		if (!pm_wait_match(parent, c, parent->wpid) ||
+		    !pm_wait_news(parent, c, parent->woptions, &m))
+			continue;
 		parent->flags &= ~MP_WAITING;
 		pm_reply(parent, MOL_OK, &m);
 		return;
 	}
+}
+
+/*
+ * @rmp was stopped by signal @sig (PM sent it and its action is to
+ * stop), or continued (@sig 0): remember it for the parent's waitpid
+ * (WUNTRACED, WCONTINUED).  Linux itself sends the parent its SIGCHLD.
+ */
+void pm_stop_change(struct mproc *rmp, int sig)
+{
+	struct mproc *parent;
+
+	if (sig) {
+		rmp->flags |= MP_STOPPED | MP_STOP_NEWS;
+		rmp->flags &= ~MP_CONT_NEWS;
+		rmp->stopsig = sig;
+		/* its terminal read waits again once it runs */
+		pm_fs_call(FS_PM_STOP, rmp->endpoint, 0, 0, 0);
+	} else {
+		if (!(rmp->flags & MP_STOPPED))
+			return;
+		rmp->flags &= ~(MP_STOPPED | MP_STOP_NEWS);
+		rmp->flags |= MP_CONT_NEWS;
+	}
+	parent = rmp->parent >= 0 ? &mproc[rmp->parent] : NULL;
+	if (parent && (parent->flags & MP_INUSE) &&
+	    !(parent->flags & MP_ZOMBIE))
+		pm_try_wait(parent);
 }
 
 /* A waiting @parent that can no longer be satisfied gets ECHILD. */
@@ -353,7 +408,8 @@ void pm_exit_proc(struct mproc *rmp, int status, bool unregister)
 	/* FS closes its files (a suspended pipe call is dropped). */
 	pm_fs_call(FS_PM_EXIT, rmp->endpoint, 0, 0, 0);
 	rmp->flags |= MP_ZOMBIE;
-	rmp->flags &= ~(MP_WAITING | MP_PAUSED);
+	rmp->flags &= ~(MP_WAITING | MP_PAUSED | MP_STOPPED | MP_STOP_NEWS |
+			MP_CONT_NEWS);
 	rmp->status = status;
 	rmp->alarm_ns = 0;
 	if (pm_verbose)
@@ -428,11 +484,8 @@ int do_waitpid(struct mproc *rmp, struct mol_message *m)
 		if (!pm_wait_match(rmp, c, wpid))
 			continue;
 		found = true;
-		if (c->flags & MP_ZOMBIE) {
-			memset(w, 0, sizeof(*w));
-			pm_reap(rmp, c, m);
+		if (pm_wait_news(rmp, c, options, m))
 			return MOL_OK;
-		}
 	}
 	if (!found)
 		return -ECHILD;

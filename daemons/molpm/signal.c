@@ -53,6 +53,29 @@ static int pm_sys_kill(struct mproc *rmp, int sig)
 }
 
 /*
+ * Is process group @pgid orphaned (POSIX): no member has a parent in
+ * another group of the same session?
+ */
+static bool pm_pgrp_orphaned(pid_t pgid)
+{
+	int i;
+
+	for (i = 0; i < NR_PROCS; i++) {
+		const struct mproc *c = &mproc[i], *par;
+
+		if (!(c->flags & MP_INUSE) ||
+		    (c->flags & (MP_ZOMBIE | MP_RESERVED)) ||
+		    c->pgid != pgid || c->parent < 0)
+			continue;
+		par = &mproc[c->parent];
+		if ((par->flags & MP_INUSE) && !(par->flags & MP_ZOMBIE) &&
+		    par->pgid != pgid && par->sid == c->sid)
+			return false;
+	}
+	return true;
+}
+
+/*
  * MINIX's sig_proc: deliver @sig to @rmp.  Blocked: pending in PM (and
  * in Linux, whose mask the container keeps equal).  Caught: the program's
  * handler runs, a waitpid in progress fails EINTR unless SA_RESTART.
@@ -64,13 +87,39 @@ int pm_sig_proc(struct mproc *rmp, int sig)
 
 	if (rmp->flags & (MP_ZOMBIE | MP_RESERVED))
 		return MOL_OK;
+	/* SIGCONT continues a stopped process even ignored or blocked. */
+	if (sig == SIGCONT && (rmp->flags & MP_STOPPED) &&
+	    (rmp->disp[sig] == MOL_SIG_IGN || (rmp->sigmask & bit))) {
+		if (rmp->disp[sig] != MOL_SIG_IGN)
+			rmp->sigpending |= bit;
+		ret = pm_sys_kill(rmp, sig);
+		if (ret == MOL_OK)
+			pm_stop_change(rmp, 0);
+		return ret;
+	}
 	if (!(bit & UNBLOCKABLE) && rmp->disp[sig] == MOL_SIG_IGN)
 		return MOL_OK;
 	if (!(bit & UNBLOCKABLE) && (rmp->sigmask & bit)) {
 		rmp->sigpending |= bit;
 		return pm_sys_kill(rmp, sig);
 	}
+	/*
+	 * A terminal stop signal left at its default: PM decides, as
+	 * POSIX says (discarded in an orphaned process group), and Linux,
+	 * whose process groups are not MoL's, is sent SIGSTOP.
+	 */
+	if ((sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) &&
+	    rmp->disp[sig] == MOL_SIG_DFL) {
+		if (pm_pgrp_orphaned(rmp->pgid))
+			return MOL_OK;
+		ret = pm_sys_kill(rmp, SIGSTOP);
+		if (ret == MOL_OK)
+			pm_stop_change(rmp, sig);
+		return ret;
+	}
 	ret = pm_sys_kill(rmp, sig);
+	if (ret == MOL_OK && (sig == SIGCONT || sig == SIGSTOP))
+		pm_stop_change(rmp, sig == SIGSTOP ? sig : 0);
 	if (ret == MOL_OK && rmp->disp[sig] == MOL_SIG_CATCH) {
 		/* A pipe call suspended in FS ends (EINTR) for the handler. */
 		pm_fs_call(FS_PM_UNPAUSE, rmp->endpoint, 0, 0, 0);

@@ -607,7 +607,9 @@ static pid_t ctr_wait(pid_t pid, int *status, int options,
 		return ctr_ret(ret);
 	if (ru)
 		memset(ru, 0, sizeof(*ru));
-	if (w->ret_pid > 0 && w->linux_pid > 0) {
+	/* a stop or continue report leaves the child alive */
+	if (w->ret_pid > 0 && w->linux_pid > 0 &&
+	    !WIFSTOPPED(w->status) && !WIFCONTINUED(w->status)) {
 		while (syscall(SYS_wait4, w->linux_pid, NULL, __WALL, ru) < 0 &&
 		       errno == EINTR)
 			;
@@ -674,7 +676,8 @@ int waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
 	default:
 		goto inval;
 	}
-	ret = ctr_wait(pid, &status, options & WNOHANG, NULL);
+	ret = ctr_wait(pid, &status,
+		       options & (WNOHANG | WSTOPPED | WCONTINUED), NULL);
 	if (ret < 0)
 		return -1;
 	memset(info, 0, sizeof(*info));
@@ -682,7 +685,13 @@ int waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
 		return 0;
 	info->si_signo = SIGCHLD;
 	info->si_pid = ret;
-	if (WIFEXITED(status)) {
+	if (WIFSTOPPED(status)) {
+		info->si_code = CLD_STOPPED;
+		info->si_status = WSTOPSIG(status);
+	} else if (WIFCONTINUED(status)) {
+		info->si_code = CLD_CONTINUED;
+		info->si_status = SIGCONT;
+	} else if (WIFEXITED(status)) {
 		info->si_code = CLD_EXITED;
 		info->si_status = WEXITSTATUS(status);
 	} else {

@@ -40,7 +40,14 @@ static bool ctr_fs_trace;	/* LIBMOL_FS_TRACE: each call on stderr */
 long ctr_fs_call(int nr, struct mol_message *m, bool may_block,
 		 const struct ctr_grant *g, unsigned int ng)
 {
+	struct mol_message req = *m;
 	int ret = ctr_call_to(MOL_FS, nr, m, may_block, g, ng);
+
+	/* A stop took back a terminal read (FS_PM_STOP): read again. */
+	while (ret == -ERESTART && may_block) {
+		*m = req;
+		ret = ctr_call_to(MOL_FS, nr, m, may_block, g, ng);
+	}
 
 	if (ctr_fs_trace) {
 		char buf[96];

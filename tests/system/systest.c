@@ -9,6 +9,7 @@
  *        systest exec-step N PID  (internal: one step of an exec chain)
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +219,96 @@ static int t_kill9_outside(void)
 	close(p[0]);
 	close(p[1]);
 	CHECK(syscall(SYS_kill, lp, SIGKILL) == 0);
+	CHECK(waitpid(pid, &st, 0) == pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	msleep(20);
+	CHECK(syscall(SYS_kill, lp, 0) < 0);	/* Linux zombie reaped */
+	return 0;
+}
+
+/* The Linux state letter of Linux pid @lp ('T': stopped). */
+static char linux_state(pid_t lp)
+{
+	char path[64], buf[256], *rp;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)lp);
+	f = fopen(path, "r");
+	if (!f)
+		return '?';
+	rp = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	return rp && rp[1] == ' ' ? rp[2] : '?';
+}
+
+/* Wait until Linux pid @lp is stopped (@stopped) or not; 0 if so. */
+static int wait_linux_state(pid_t lp, bool stopped)
+{
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if ((linux_state(lp) == 'T') == stopped)
+			return 0;
+		msleep(10);
+	}
+	return -1;
+}
+
+/* SIGSTOP, SIGTSTP, SIGCONT and waitpid's WUNTRACED and WCONTINUED. */
+static int t_stop_continue(void)
+{
+	siginfo_t si;
+	int p[2], st;
+	pid_t pid, lp;
+
+	CHECK(pipe(p) == 0);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		/* a group of its own, not orphaned: we are its parent */
+		if (setpgid(0, 0))
+			_exit(1);
+		lp = linux_pid();
+		if (write(p[1], &lp, sizeof(lp)) != sizeof(lp))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	CHECK(read(p[0], &lp, sizeof(lp)) == sizeof(lp));
+	close(p[0]);
+	close(p[1]);
+	CHECK(getpgid(pid) == pid);
+
+	CHECK(kill(pid, SIGSTOP) == 0);
+	CHECK(waitpid(pid, &st, WUNTRACED) == pid);
+	CHECK(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP);
+	CHECK(wait_linux_state(lp, true) == 0);
+	/* told once; a plain wait does not see stops */
+	CHECK(waitpid(pid, &st, WNOHANG | WUNTRACED) == 0);
+	CHECK(waitpid(pid, &st, WNOHANG) == 0);
+
+	CHECK(kill(pid, SIGCONT) == 0);
+	CHECK(waitpid(pid, &st, WCONTINUED) == pid);
+	CHECK(WIFCONTINUED(st));
+	CHECK(wait_linux_state(lp, false) == 0);
+	CHECK(waitpid(pid, &st, WNOHANG | WCONTINUED | WUNTRACED) == 0);
+
+	/* SIGTSTP left at its default stops too; waitid sees it */
+	CHECK(kill(pid, SIGTSTP) == 0);
+	memset(&si, 0, sizeof(si));
+	CHECK(waitid(P_PID, pid, &si, WEXITED | WSTOPPED) == 0);
+	CHECK(si.si_pid == pid && si.si_code == CLD_STOPPED &&
+	      si.si_status == SIGTSTP);
+	CHECK(wait_linux_state(lp, true) == 0);
+	CHECK(kill(pid, SIGCONT) == 0);
+	memset(&si, 0, sizeof(si));
+	CHECK(waitid(P_PID, pid, &si, WEXITED | WCONTINUED) == 0);
+	CHECK(si.si_pid == pid && si.si_code == CLD_CONTINUED);
+
+	/* stopped again, then killed: the exit is reaped as usual */
+	CHECK(kill(pid, SIGSTOP) == 0);
+	CHECK(waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st));
+	CHECK(kill(pid, SIGKILL) == 0);
 	CHECK(waitpid(pid, &st, 0) == pid);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	msleep(20);
@@ -534,6 +625,7 @@ static const struct {
 	{ "wnohang-echild", t_wnohang },
 	{ "killed-by-signal", t_killed },
 	{ "kill9-outside", t_kill9_outside },
+	{ "stop-continue", t_stop_continue },
 	{ "handler", t_handler },
 	{ "alarm", t_alarm },
 	{ "sigsuspend", t_sigsuspend },

@@ -163,6 +163,14 @@ if command -v bash >/dev/null; then
 		'expect:# ' 'send:sleep 30\r' 'sleep:500' 'send:^C' \
 		'expect:# ' 'send:echo after $?\r' 'expect:after 130' \
 		'send:exit\r' 'status:0' -- $run bash --norc -i
+	# ^Z stops the foreground job (PM tells bash's waitpid WUNTRACED),
+	# fg continues it (SIGCONT, WCONTINUED) with the terminal back.
+	pty "interactive bash, ^Z then fg" \
+		'expect:# ' 'send:cat\r' 'sleep:500' 'send:^Z' \
+		'expect:Stopped' 'expect:# ' 'send:fg\r' 'expect:cat' \
+		'sleep:300' 'send:again\r' 'expect:again\r\nagain\r\n' \
+		'send:^D' 'expect:# ' 'send:exit\r' 'status:0' \
+		-- $run bash --norc -i
 fi
 # --tty with stdout a pipe: stdin (and stderr) are MoL's terminal,
 # stdout stays molctl's pipe.

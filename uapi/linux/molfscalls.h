@@ -588,6 +588,11 @@ MOL_BODY_CHECK(struct mol_fsreq);
  *		  effective ids).
  *  FS_PM_UNPAUSE a signal for endpoint: its suspended pipe call, if any,
  *		  is answered -EINTR (or with the bytes already moved).
+ *  FS_PM_STOP	  endpoint was stopped (SIGSTOP, SIGTSTP, ...): a read it
+ *		  has queued at a terminal driver is taken back and
+ *		  answered -ERESTART (or with what had arrived), so that
+ *		  the input goes to the foreground job; the caller's
+ *		  library issues the read again once it runs.
  * Reply 0 or -errno (-ESRCH: endpoint unknown).
  */
 #define FS_PM_BASE		0x180
@@ -596,7 +601,8 @@ MOL_BODY_CHECK(struct mol_fsreq);
 #define FS_PM_EXIT		(FS_PM_BASE + 2)
 #define FS_PM_SETIDS		(FS_PM_BASE + 3)
 #define FS_PM_UNPAUSE		(FS_PM_BASE + 4)
-#define FS_PM_NR_CALLS		5
+#define FS_PM_STOP		(FS_PM_BASE + 5)
+#define FS_PM_NR_CALLS		6
 
 struct mol_fs_pm {
 	__s32 endpoint;		/* in: the process (FORK: the child) */

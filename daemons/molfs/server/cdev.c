@@ -264,8 +264,10 @@ void cdev_notified(int driver)
 /*
  * A signal for @fp (@reply) or its exit: take its queued read back from
  * the driver; with @reply answer it (-EINTR, or what had arrived).
+ * @restart (@fp was stopped): -ERESTART instead of -EINTR, the caller's
+ * library reads again when it runs (FS_PM_STOP).
  */
-void cdev_cancel(struct fproc *fp, bool reply)
+void cdev_cancel(struct fproc *fp, bool reply, bool restart)
 {
 	struct cdev_wait *w = fp->susp_cdev;
 	struct mol_message m;
@@ -281,6 +283,8 @@ void cdev_cancel(struct fproc *fp, bool reply)
 	ret = cdev_call(w->driver, &m);
 	if (ret == -ENOENT || ret == -EIO)
 		ret = -EINTR;
+	if (restart && ret < 0)
+		ret = -ERESTART;
 	if (reply) {
 		cdev_finish(fp, ret);
 		return;

@@ -269,7 +269,7 @@ bool cdev_is_driven(const struct filp *f);
 ssize_t cdev_io(struct fproc *fp, struct filp *f, struct mol_message *m,
 		bool write, size_t len);
 void cdev_notified(int driver);
-void cdev_cancel(struct fproc *fp, bool reply);
+void cdev_cancel(struct fproc *fp, bool reply, bool restart);
 int do_ioctl(struct fproc *fp, struct mol_message *m);
 
 /* molmem.c */

@@ -70,7 +70,7 @@ void fproc_close_all(struct fproc *fp)
 
 static void fproc_free(struct fproc *fp)
 {
-	cdev_cancel(fp, false);
+	cdev_cancel(fp, false, false);
 	pipe_cancel(fp, false);
 	fproc_close_all(fp);
 	vn_put(fp->cwd);
@@ -151,8 +151,11 @@ int do_pm_call(struct mol_message *m)
 		fp->cr.gid = b->gid;
 		return 0;
 	case FS_PM_UNPAUSE:
-		cdev_cancel(fp, true);
+		cdev_cancel(fp, true, false);
 		pipe_cancel(fp, true);
+		return 0;
+	case FS_PM_STOP:
+		cdev_cancel(fp, true, true);
 		return 0;
 	}
 	return -ENOSYS;
