@@ -10,7 +10,8 @@
 
 DEVICES		+= moldisk
 INSTALL_BINS	+= moldisk
-moldisk_LIBS	:= -luring
+moldisk_LIBS	:= $(BUILD)/obj/daemons/molfs/redolog.o -luring
+moldisk_CFLAGS	:= -Idaemons/molfs
 
 define device_rules
 $(1)_SRCS	:= $$(wildcard devices/$(1)/*.c)
@@ -29,6 +30,10 @@ $(BIN)/$(1): $$($(1)_OBJS) $(LIB)/libmol.a
 endef
 
 $(foreach d,$(DEVICES),$(eval $(call device_rules,$(d))))
+
+# moldisk commits batches with molfs's redo log code (one source).
+$(BIN)/moldisk: $(BUILD)/obj/daemons/molfs/redolog.o
+$(BUILD)/obj/devices/moldisk/moldisk.o: daemons/molfs/redolog.h
 
 # The test suite: moltest and libmol as the IPC suites (tests/build.mk,
 # included after this file, hence the names spelt out here), plus the
