@@ -22,7 +22,9 @@
 
 #include "mfs_int.h"
 
-#define MFS_DEFAULT_NBUFS	1024
+/* Default size: 4 MiB of blocks (4096 buffers of 1 KiB), at least 256. */
+#define MFS_DEFAULT_BYTES	(4U << 20)
+#define MFS_MIN_DEFAULT_NBUFS	256
 /* Flush above this many dirty bytes, whatever the cache size. */
 #define MFS_HIWATER_BYTES	(8U << 20)
 
@@ -100,8 +102,11 @@ int mfs_cache_init(struct mfs *fs, unsigned int nbufs)
 	struct mfs_buf *b;
 	unsigned int i;
 
-	if (nbufs < 16)
-		nbufs = MFS_DEFAULT_NBUFS;
+	if (nbufs < 16) {
+		nbufs = MFS_DEFAULT_BYTES / fs->bsize;
+		if (nbufs < MFS_MIN_DEFAULT_NBUFS)
+			nbufs = MFS_MIN_DEFAULT_NBUFS;
+	}
 	fs->bhash_size = 1;
 	while (fs->bhash_size < nbufs)
 		fs->bhash_size <<= 1;
@@ -372,4 +377,56 @@ void mfs_binval(struct mfs *fs, uint32_t blk)
 	}
 	list_del(b);
 	list_add_head(&fs->lru, b);
+}
+
+bool mfs_bcached(struct mfs *fs, uint32_t blk)
+{
+	return lookup(fs, blk) != NULL;
+}
+
+/*
+ * Read-ahead: blocks @blk .. @blk + @n - 1, contiguous on the device, in
+ * one device read, as clean unreferenced buffers at the recent end of
+ * the LRU.  Stops at the first block already cached; never grows the
+ * cache (at most a quarter of it) and never writes; a failed read just
+ * brings nothing.
+ */
+void mfs_bprefetch(struct mfs *fs, uint32_t blk, unsigned int n)
+{
+	struct mfs_buf *b;
+	unsigned int cnt = 0, i;
+	uint8_t *data;
+
+	if (n > fs->nominal / 4)
+		n = fs->nominal / 4;
+	while (cnt < n && (!fs->nzones || blk + cnt < fs->nzones) &&
+	       !lookup(fs, blk + cnt))
+		cnt++;
+	if (cnt < 2)
+		return;
+	data = malloc((size_t)cnt * fs->bsize);
+	if (!data)
+		return;
+	if (fs->dev->read(fs->dev, (uint64_t)blk * fs->bsize, data,
+			  (size_t)cnt * fs->bsize))
+		goto out;
+	for (i = 0; i < cnt; i++) {
+		b = fs->lru.lru_next;
+		if (b == &fs->lru)
+			break;		/* everything else is in use */
+		list_del(b);
+		if (b->valid)
+			hash_del(fs, b);
+		memcpy(b->data, data + (size_t)i * fs->bsize, fs->bsize);
+		b->blk = blk + i;
+		b->refs = 0;
+		b->valid = true;
+		b->dirty = false;
+		b->class = MFS_BUF_DATA;
+		b->hnext = fs->bhash[bhash(fs, b->blk)];
+		fs->bhash[bhash(fs, b->blk)] = b;
+		list_add_tail(&fs->lru, b);
+	}
+out:
+	free(data);
 }

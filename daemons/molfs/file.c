@@ -7,9 +7,36 @@
 
 #include "mfs_int.h"
 
+/* Read-ahead past the request for a sequential reader, in bytes. */
+#define MFS_READAHEAD	(128U << 10)
+
+/*
+ * File block @fb (at zone @zone) is about to be read and is not cached:
+ * bring in with one device read the run of contiguous zones that follow
+ * it, as far as the request goes (@upto: bytes still wanted from @fb
+ * on), plus MFS_READAHEAD when the reader is sequential.
+ */
+static void readahead(struct mfs *fs, struct mfs_inode *ip, uint64_t fb,
+		      uint32_t zone, uint64_t upto, bool sequential)
+{
+	uint64_t want = upto + (sequential ? MFS_READAHEAD : 0), last;
+	uint32_t n = 1, z;
+
+	want = (want + fs->bsize - 1) / fs->bsize;
+	last = ip->d.i_size ? (ip->d.i_size - 1) / fs->bsize : 0;
+	while (n < want && fb + n <= last && n < fs->nominal / 4) {
+		if (mfs_bmap(fs, ip, fb + n, false, &z) || z != zone + n)
+			break;
+		n++;
+	}
+	if (n > 1)
+		mfs_bprefetch(fs, zone, n);
+}
+
 ssize_t mfs_iread(struct mfs *fs, struct mfs_inode *ip, void *buf,
 		  size_t len, uint64_t off)
 {
+	bool sequential = off == ip->ra_next;
 	uint8_t *p = buf;
 	size_t done = 0;
 	int err = 0;
@@ -32,6 +59,9 @@ ssize_t mfs_iread(struct mfs *fs, struct mfs_inode *ip, void *buf,
 		if (!zone) {
 			memset(p + done, 0, n);
 		} else {
+			if (!mfs_bcached(fs, zone))
+				readahead(fs, ip, pos / fs->bsize, zone,
+					  len - done + boff, sequential);
 			err = mfs_bget(fs, zone, MFS_B_READ, MFS_BUF_DATA, &b);
 			if (err)
 				break;
@@ -40,6 +70,7 @@ ssize_t mfs_iread(struct mfs *fs, struct mfs_inode *ip, void *buf,
 		}
 		done += n;
 	}
+	ip->ra_next = off + done;
 	return done ? (ssize_t)done : err;
 }
 

@@ -108,6 +108,8 @@ int mfs_bget(struct mfs *fs, uint32_t blk, int mode, enum mfs_buf_class cl,
 void mfs_bdirty(struct mfs_buf *b);
 void mfs_bput(struct mfs *fs, struct mfs_buf *b);
 void mfs_binval(struct mfs *fs, uint32_t blk);
+bool mfs_bcached(struct mfs *fs, uint32_t blk);
+void mfs_bprefetch(struct mfs *fs, uint32_t blk, unsigned int n);
 /* All dirty buffers as one batch; only between operations. */
 int mfs_cache_flush(struct mfs *fs);
 
@@ -116,6 +118,7 @@ int mfs_cache_flush(struct mfs *fs);
 struct mfs_inode {
 	uint32_t ino;
 	int refs;
+	uint64_t ra_next;		/* where a sequential read goes on */
 	struct mfs_disk_inode d;
 	struct mfs_inode *next;		/* hash chain */
 };
