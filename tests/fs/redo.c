@@ -40,6 +40,7 @@ struct capdev {
 	struct mfs_blockdev dev;
 	int fd;
 	int writes;			/* dev->write calls: must stay 0 */
+	int reads;			/* dev->read calls */
 	int commits;
 	const char *copy;		/* if set: apply each batch here, fsck */
 	int dirty_fscks;		/* copies fsck found unclean */
@@ -53,6 +54,7 @@ static int cap_read(struct mfs_blockdev *dev, uint64_t off, void *buf,
 {
 	struct capdev *c = dev->priv;
 
+	c->reads++;
 	return pread(c->fd, buf, len, off) == (ssize_t)len ? 0 : -EIO;
 }
 
@@ -382,8 +384,66 @@ static void test_batches(void)
 	free(c.batch);
 }
 
+/*
+ * Clustering: a sequential write is flushed as a few extents, and a cold
+ * sequential read comes in with a few large device reads (one per block
+ * without read-ahead: 1024 here).
+ */
+static void test_cluster(void)
+{
+	static unsigned char big[1 << 20], back[1 << 20];
+	const char *img = fst_mkimage("cluster", 4096, 64);
+	struct mfs_mount_opts o = { 0 };
+	struct mfs_blockdev *dev;
+	struct capdev c;
+	struct mfs *fs;
+	uint64_t off;
+	uint32_t ino;
+	size_t i;
+
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = i * 13 + (i >> 10);
+	fs = cap_mount(&c, img, 0);
+	CHECK_ERR(mfs_open(fs, &fst_root, MFS_ROOT_INO, "f",
+			   O_CREAT | O_WRONLY, 0644, &ino), 0);
+	CHECK_ERR(mfs_write(fs, &fst_root, ino, big, sizeof(big), 0),
+		  sizeof(big));
+	mfs_put(fs, ino);
+	CHECK_ERR(mfs_sync(fs), 0);
+	/* data, the indirect block, inode, bitmaps: a handful of runs */
+	CHECK(c.commits == 1 && c.nr_extents <= 8,
+	      "1 MiB written as %d batch(es), the last of %u extents",
+	      c.commits, c.nr_extents);
+	cap_done(&c, fs);
+	free(c.batch);
+
+	/* Write it for real, then read it back cold, counting reads. */
+	CHECK_ERR(mfs_filedev_open(img, 0, &dev), 0);
+	CHECK_ERR(mfs_mount(dev, &o, &fs), 0);
+	CHECK_ERR(mfs_open(fs, &fst_root, MFS_ROOT_INO, "f",
+			   O_CREAT | O_WRONLY, 0644, &ino), 0);
+	CHECK_ERR(mfs_write(fs, &fst_root, ino, big, sizeof(big), 0),
+		  sizeof(big));
+	mfs_put(fs, ino);
+	CHECK_ERR(mfs_unmount(fs), 0);
+	fs = cap_mount(&c, img, 0);
+	c.reads = 0;
+	/* referenced, as an open file: sequential read-ahead applies */
+	CHECK_ERR(mfs_lookup(fs, &fst_root, MFS_ROOT_INO, "f", MFS_L_REF,
+			     &ino), 0);
+	for (off = 0; off < sizeof(back); off += 65536)
+		CHECK_ERR(mfs_read(fs, ino, back + off, 65536, off), 65536);
+	CHECK(!memcmp(big, back, sizeof(big)), "read back what was written");
+	CHECK(c.reads <= 16, "1 MiB (1024 blocks) read cold in %d device reads",
+	      c.reads);
+	mfs_put(fs, ino);
+	cap_done(&c, fs);
+	CHECK(fst_fsck(img), "fsck.minix clean after the clustered write");
+}
+
 void test_redo(void)
 {
+	test_cluster();
 	test_check();
 	test_replay();
 	test_batches();
