@@ -315,16 +315,16 @@ int redo_open(struct redo *r, const char *image, int imgfd, uint64_t size,
 	if (ret)
 		return ret;
 	if (readonly) {
-		fd = open(r->path, O_RDONLY | O_CLOEXEC);
+		fd = open(r->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			return errno == ENOENT ? 0 : -errno;
 	} else {
-		fd = open(r->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
-			  0600);
+		fd = open(r->path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
+			  O_CLOEXEC, 0600);
 		if (fd >= 0)
 			sync_parent(r->path);
 		else if (errno == EEXIST)
-			fd = open(r->path, O_RDWR | O_CLOEXEC);
+			fd = open(r->path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			return -errno;
 	}
