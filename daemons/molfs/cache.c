@@ -385,32 +385,33 @@ bool mfs_bcached(struct mfs *fs, uint32_t blk)
 }
 
 /*
- * Read-ahead: blocks @blk .. @blk + @n - 1, contiguous on the device, in
- * one device read, as clean unreferenced buffers at the recent end of
- * the LRU.  Stops at the first block already cached; never grows the
- * cache (at most a quarter of it) and never writes; a failed read just
- * brings nothing.
+ * Read-ahead: blocks @blk .. @blk + @n - 1 in one device read.  Those not
+ * cached yet become clean unreferenced buffers at the recent end of the
+ * LRU; for those already cached (maybe dirty) the cache's copy stays and
+ * the disk's is dropped.  Reads at most a quarter of the cache, never
+ * grows it and never writes; a failed read just brings nothing.
  */
 void mfs_bprefetch(struct mfs *fs, uint32_t blk, unsigned int n)
 {
 	struct mfs_buf *b;
-	unsigned int cnt = 0, i;
+	unsigned int i;
 	uint8_t *data;
 
 	if (n > fs->nominal / 4)
 		n = fs->nominal / 4;
-	while (cnt < n && (!fs->nzones || blk + cnt < fs->nzones) &&
-	       !lookup(fs, blk + cnt))
-		cnt++;
-	if (cnt < 2)
+	if (fs->nzones && (blk >= fs->nzones || n > fs->nzones - blk))
+		n = fs->nzones > blk ? fs->nzones - blk : 0;
+	if (n < 2)
 		return;
-	data = malloc((size_t)cnt * fs->bsize);
+	data = malloc((size_t)n * fs->bsize);
 	if (!data)
 		return;
 	if (fs->dev->read(fs->dev, (uint64_t)blk * fs->bsize, data,
-			  (size_t)cnt * fs->bsize))
+			  (size_t)n * fs->bsize))
 		goto out;
-	for (i = 0; i < cnt; i++) {
+	for (i = 0; i < n; i++) {
+		if (lookup(fs, blk + i))
+			continue;	/* the cache's copy is the current one */
 		b = fs->lru.lru_next;
 		if (b == &fs->lru)
 			break;		/* everything else is in use */
