@@ -119,6 +119,7 @@ struct mfs_inode {
 	uint32_t ino;
 	int refs;
 	uint64_t ra_next;		/* where a sequential read goes on */
+	uint64_t dir_free;		/* directory: every slot below is used */
 	struct mfs_disk_inode d;
 	struct mfs_inode *next;		/* hash chain */
 };
