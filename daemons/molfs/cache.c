@@ -411,7 +411,7 @@ void mfs_bprefetch(struct mfs *fs, uint32_t blk, unsigned int n)
 		goto out;
 	for (i = 0; i < n; i++) {
 		if (lookup(fs, blk + i))
-			continue;	/* the cache's copy is the current one */
+			continue;	/* the cache's copy is current */
 		b = fs->lru.lru_next;
 		if (b == &fs->lru)
 			break;		/* everything else is in use */

@@ -94,7 +94,7 @@ struct mfs_buf {
 	bool dirty;
 	enum mfs_buf_class class;
 	struct mfs_buf *hnext;		/* hash chain */
-	struct mfs_buf *lru_prev, *lru_next;	/* the LRU or the dirty list */
+	struct mfs_buf *lru_prev, *lru_next;	/* LRU or dirty list */
 };
 
 /* mfs_bget modes */
@@ -119,7 +119,7 @@ struct mfs_inode {
 	uint32_t ino;
 	int refs;
 	uint64_t ra_next;		/* where a sequential read goes on */
-	uint64_t dir_free;		/* directory: every slot below is used */
+	uint64_t dir_free;		/* dir: every slot below is used */
 	struct mfs_disk_inode d;
 	struct mfs_inode *next;		/* hash chain */
 };
@@ -152,7 +152,7 @@ struct mfs {
 	unsigned int hiwater;		/* mfs_writeback flushes above */
 	struct mfs_buf **bhash;
 	unsigned int bhash_size;
-	struct mfs_buf lru;		/* clean, unreferenced: least recent first */
+	struct mfs_buf lru;		/* clean, unused: least recent first */
 	struct mfs_buf dirty;		/* dirty buffers */
 
 	/* inodes */

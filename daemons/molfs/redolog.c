@@ -28,7 +28,7 @@ struct redo_head {
 	uint32_t version;
 	uint32_t nr_extents;
 	uint64_t count;		/* bytes of the batch that follows */
-	uint32_t crc;		/* CRC32C of the head (crc 0) and the batch */
+	uint32_t crc;		/* CRC32C: head (crc 0), batch */
 	uint32_t pad;
 };
 _Static_assert(sizeof(struct redo_head) == 32, "redo log head");

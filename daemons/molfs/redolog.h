@@ -29,13 +29,13 @@
 
 #define REDO_SUFFIX		".mollog"
 #define REDO_ALIGN		BDEV_SECTOR	/* of every pos and len */
-#define REDO_MAX_BATCH		(64U << 20)	/* bytes of one batch */
+#define REDO_MAX_BATCH		(64U << 20)	/* bytes per batch */
 
 /* The result of redo_open's look at the log. */
 enum redo_found {
 	REDO_EMPTY,		/* no log, or an empty one */
 	REDO_REPLAYED,		/* a committed log was applied */
-	REDO_DISCARDED,		/* an uncommitted (torn) log was dropped */
+	REDO_DISCARDED,		/* a torn (uncommitted) log was dropped */
 };
 
 struct redo {
