@@ -79,45 +79,46 @@ static int dir_scan(struct mfs *fs, struct mfs_inode *dp, uint64_t first,
 int mfs_dir_lookup(struct mfs *fs, struct mfs_inode *dp, const char *name,
 		   size_t nlen, uint32_t *inop, uint64_t *posp)
 {
-	uint64_t slot, nslots = dir_slots(dp), first_free = UINT64_MAX;
+	uint64_t nslots = dir_slots(dp), first_free = UINT64_MAX, blk, slot;
+	uint32_t dpb = DPB(fs), i, n;
 	struct mfs_disk_dirent *de;
-	struct mfs_buf *b = NULL;
+	struct mfs_buf *b;
 	int err;
 
 	if (!mfs_isdir(dp))
 		return -ENOTDIR;
 	if (nlen > MFS_NAME_MAX)
 		return -ENAMETOOLONG;
-	for (slot = 0; slot < nslots; slot++) {
-		if (slot % DPB(fs) == 0) {
-			mfs_bput(fs, b);
-			err = dir_block(fs, dp, slot / DPB(fs), &b);
-			if (err)
-				return err;
-		}
+	/* Block by block, no division per entry. */
+	for (blk = 0, slot = 0; slot < nslots; blk++, slot += dpb) {
+		n = nslots - slot < dpb ? nslots - slot : dpb;
+		err = dir_block(fs, dp, blk, &b);
+		if (err)
+			return err;
 		if (!b) {		/* a hole: free slots */
 			if (first_free == UINT64_MAX)
 				first_free = slot;
-			slot += DPB(fs) - 1;
 			continue;
 		}
-		de = (struct mfs_disk_dirent *)b->data + slot % DPB(fs);
-		if (de->d_ino == 0) {
-			if (first_free == UINT64_MAX)
-				first_free = slot;
-			continue;
+		de = (struct mfs_disk_dirent *)b->data;
+		for (i = 0; i < n; i++, de++) {
+			if (de->d_ino == 0) {
+				if (first_free == UINT64_MAX)
+					first_free = slot + i;
+				continue;
+			}
+			/* last byte first: numbered names differ there */
+			if ((!nlen || de->d_name[nlen - 1] == name[nlen - 1]) &&
+			    name_eq(de, name, nlen)) {
+				*inop = de->d_ino;
+				if (posp)
+					*posp = (slot + i) * MFS_DIRENT_SIZE;
+				mfs_bput(fs, b);
+				return 0;
+			}
 		}
-		/* the last byte first: it differs most among numbered names */
-		if ((!nlen || de->d_name[nlen - 1] == name[nlen - 1]) &&
-		    name_eq(de, name, nlen)) {
-			*inop = de->d_ino;
-			if (posp)
-				*posp = slot * MFS_DIRENT_SIZE;
-			mfs_bput(fs, b);
-			return 0;
-		}
+		mfs_bput(fs, b);
 	}
-	mfs_bput(fs, b);
 	dp->dir_free = first_free < nslots ? first_free : nslots;
 	return -ENOENT;
 }
