@@ -38,7 +38,14 @@ $(BIN)/$(1): $$($(1)_OBJS) $$(if $$($(1)_NOLIBMOL),,$(LIB)/libmol.a)
 		$$(if $$($(1)_NOLIBMOL),,$(LIB)/libmol.a) $$($(1)_LIBS)
 endef
 
+# molsystem replays the disks' redo logs at shutdown (molfs's code).
+molsystem_CFLAGS := -Idaemons/molfs
+molsystem_LIBS	:= $(BUILD)/obj/daemons/molfs/redolog.o
+
 $(foreach d,$(DAEMONS),$(eval $(call daemon_rules,$(d))))
+
+$(BIN)/molsystem: $(BUILD)/obj/daemons/molfs/redolog.o
+$(BUILD)/obj/daemons/molsystem/main.o: daemons/molfs/redolog.h
 
 
 # molk-loopbench: molkernel's epoll and io_uring loops compared

@@ -11,7 +11,8 @@
 
 DEVICES		+= moldisk moltty
 INSTALL_BINS	+= moldisk moltty
-moldisk_LIBS	:= -luring
+moldisk_LIBS	:= $(BUILD)/obj/daemons/molfs/redolog.o -luring
+moldisk_CFLAGS	:= -Idaemons/molfs
 moltty_CFLAGS	:= -pthread
 moltty_LIBS	:= -pthread
 
@@ -32,6 +33,10 @@ $(BIN)/$(1): $$($(1)_OBJS) $(LIB)/libmol.a
 endef
 
 $(foreach d,$(DEVICES),$(eval $(call device_rules,$(d))))
+
+# moldisk commits batches with molfs's redo log code (one source).
+$(BIN)/moldisk: $(BUILD)/obj/daemons/molfs/redolog.o
+$(BUILD)/obj/devices/moldisk/moldisk.o: daemons/molfs/redolog.h
 
 # The test suite: moltest and libmol as the IPC suites (tests/build.mk,
 # included after this file, hence the names spelt out here), plus the

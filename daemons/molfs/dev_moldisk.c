@@ -3,7 +3,8 @@
  * dev_moldisk.c - a molfs block device over moldisk: the buffer of each
  * transfer is granted to the driver, which copies into it (BDEV_READ)
  * or out of it (BDEV_WRITE) with safecopy.  One sendrec per request, as
- * MINIX's file servers talk to their block drivers.
+ * MINIX's file servers talk to their block drivers.  The cache's flushes
+ * go as one BDEV_WRITE_BATCH (all or nothing in the driver).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -91,6 +92,33 @@ static int md_write(struct mfs_blockdev *dev, uint64_t off, const void *buf,
 	return md_xfer(dev, off, (void *)buf, len, true);
 }
 
+static int md_commit(struct mfs_blockdev *dev, const void *batch,
+		     uint32_t nr_extents, uint64_t count)
+{
+	struct moldisk_dev *md = dev->priv;
+	struct mol_message m;
+	struct mol_bdev_batch *r = MOL_BODY(&m, struct mol_bdev_batch);
+	int id, ret;
+
+	if (count > BDEV_MAX_COUNT)
+		return -EFBIG;
+	id = mol_grant_create(md->mol, md->driver, (void *)batch, count,
+			      MOL_GRANT_READ);
+	if (id < 0)
+		return id == MOL_EINVAL ? -EIO : id;
+	memset(&m, 0, sizeof(m));
+	m.m_type = BDEV_WRITE_BATCH;
+	r->minor = md->minor;
+	r->nr_extents = nr_extents;
+	r->grant = id;
+	r->count = count;
+	ret = md_call(md, &m);
+	mol_grant_revoke(md->mol, id);
+	if (ret < 0)
+		return ret;
+	return (uint64_t)ret == count ? 0 : -EIO;
+}
+
 static int md_flush(struct mfs_blockdev *dev)
 {
 	return md_simple(dev->priv, BDEV_FLUSH, 0);
@@ -133,6 +161,9 @@ int mfs_moldisk_open(struct mol *mol, int driver, unsigned int minor,
 		md->max_count = BDEV_MAX_COUNT;
 	md->dev.read = md_read;
 	md->dev.write = md_write;
+	if (!readonly && !(info->flags & BDEV_INFO_RDONLY))
+		md->dev.commit = md_commit;
+	md->dev.max_batch = BDEV_MAX_COUNT;
 	md->dev.flush = md_flush;
 	md->dev.close = md_close;
 	md->dev.size = info->size;

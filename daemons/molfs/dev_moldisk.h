@@ -18,9 +18,10 @@ struct mol;
  * BDEV_OPEN (read, and write unless @readonly) and BDEV_INFO for the
  * size.  Each read or write then grants its buffer to @driver for one
  * BDEV_READ / BDEV_WRITE (split at the driver's maximum count) and
- * revokes the grant after the reply; flush is BDEV_FLUSH, close is
- * BDEV_CLOSE.  Returns 0, the driver's -errno, -EIO when the driver
- * cannot be reached, or -ENOMEM.
+ * revokes the grant after the reply; a commit (the cache's flush) is one
+ * BDEV_WRITE_BATCH; flush is BDEV_FLUSH, close is BDEV_CLOSE.  Returns
+ * 0, the driver's -errno, -EIO when the driver cannot be reached, or
+ * -ENOMEM.
  */
 int mfs_moldisk_open(struct mol *mol, int driver, unsigned int minor,
 		     int readonly, struct mfs_blockdev **devp);

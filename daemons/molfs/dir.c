@@ -71,43 +71,56 @@ static int dir_scan(struct mfs *fs, struct mfs_inode *dp, uint64_t first,
 	return err;
 }
 
-struct lookup_arg {
-	const char *name;
-	size_t nlen;
-	uint32_t ino;
-	uint64_t pos;
-};
-
-static int lookup_fn(struct mfs_disk_dirent *de, uint64_t slot, void *arg)
-{
-	struct lookup_arg *la = arg;
-
-	if (!name_eq(de, la->name, la->nlen))
-		return 0;
-	la->ino = de->d_ino;
-	la->pos = slot * MFS_DIRENT_SIZE;
-	return 1;
-}
-
+/*
+ * The lookup scans the blocks itself (it is the hot loop of creates in a
+ * big directory); when the name is not there it has seen every slot, so
+ * it records the first free one for mfs_dir_add (dp->dir_free).
+ */
 int mfs_dir_lookup(struct mfs *fs, struct mfs_inode *dp, const char *name,
 		   size_t nlen, uint32_t *inop, uint64_t *posp)
 {
-	struct lookup_arg la = { .name = name, .nlen = nlen };
+	uint64_t nslots = dir_slots(dp), first_free = UINT64_MAX, blk, slot;
+	uint32_t dpb = DPB(fs), i, n;
+	struct mfs_disk_dirent *de;
+	struct mfs_buf *b;
 	int err;
 
 	if (!mfs_isdir(dp))
 		return -ENOTDIR;
 	if (nlen > MFS_NAME_MAX)
 		return -ENAMETOOLONG;
-	err = dir_scan(fs, dp, 0, lookup_fn, &la);
-	if (err < 0)
-		return err;
-	if (err == 0)
-		return -ENOENT;
-	*inop = la.ino;
-	if (posp)
-		*posp = la.pos;
-	return 0;
+	/* Block by block, no division per entry. */
+	for (blk = 0, slot = 0; slot < nslots; blk++, slot += dpb) {
+		n = nslots - slot < dpb ? nslots - slot : dpb;
+		err = dir_block(fs, dp, blk, &b);
+		if (err)
+			return err;
+		if (!b) {		/* a hole: free slots */
+			if (first_free == UINT64_MAX)
+				first_free = slot;
+			continue;
+		}
+		de = (struct mfs_disk_dirent *)b->data;
+		for (i = 0; i < n; i++, de++) {
+			if (de->d_ino == 0) {
+				if (first_free == UINT64_MAX)
+					first_free = slot + i;
+				continue;
+			}
+			/* last byte first: numbered names differ there */
+			if ((!nlen || de->d_name[nlen - 1] == name[nlen - 1]) &&
+			    name_eq(de, name, nlen)) {
+				*inop = de->d_ino;
+				if (posp)
+					*posp = (slot + i) * MFS_DIRENT_SIZE;
+				mfs_bput(fs, b);
+				return 0;
+			}
+		}
+		mfs_bput(fs, b);
+	}
+	dp->dir_free = first_free < nslots ? first_free : nslots;
+	return -ENOENT;
 }
 
 int mfs_dir_set(struct mfs *fs, struct mfs_inode *dp, uint64_t pos,
@@ -126,20 +139,26 @@ int mfs_dir_set(struct mfs *fs, struct mfs_inode *dp, uint64_t pos,
 	de->d_ino = ino;
 	mfs_bdirty(b);
 	mfs_bput(fs, b);
+	if (!ino && pos / MFS_DIRENT_SIZE < dp->dir_free)
+		dp->dir_free = pos / MFS_DIRENT_SIZE;
 	return 0;
 }
 
-/* The first free slot (possibly in a hole, or past the end). */
+/*
+ * The first free slot (possibly in a hole, or past the end), searched
+ * from dp->dir_free: every slot below it is known to be in use.
+ */
 static int free_slot(struct mfs *fs, struct mfs_inode *dp, uint64_t *slotp)
 {
 	uint64_t slot, nslots = dir_slots(dp);
+	uint64_t start = dp->dir_free < nslots ? dp->dir_free : nslots;
 	struct mfs_buf *b = NULL;
 	int err;
 
-	for (slot = 0; slot < nslots; slot++) {
+	for (slot = start; slot < nslots; slot++) {
 		struct mfs_disk_dirent *de;
 
-		if (slot % DPB(fs) == 0) {
+		if (slot == start || slot % DPB(fs) == 0) {
 			mfs_bput(fs, b);
 			err = dir_block(fs, dp, slot / DPB(fs), &b);
 			if (err)
@@ -187,6 +206,7 @@ int mfs_dir_add(struct mfs *fs, struct mfs_inode *dp, const char *name,
 	mfs_bput(fs, b);
 	if (end > dp->d.i_size)
 		dp->d.i_size = end;
+	dp->dir_free = slot + 1;
 	dp->d.i_mtime = dp->d.i_ctime = mfs_now(fs);
 out:
 	mfs_iupdate(fs, dp);

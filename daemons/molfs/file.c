@@ -7,9 +7,43 @@
 
 #include "mfs_int.h"
 
+/* Read-ahead past the request for a sequential reader, in bytes. */
+#define MFS_READAHEAD	(256U << 10)
+
+/*
+ * File block @fb (at zone @zone) is about to be read and is not cached:
+ * bring in with one device read the zones that follow it, as far as the
+ * request goes (@upto: bytes still wanted from @fb on), plus
+ * MFS_READAHEAD when the reader is sequential.  The run may step over
+ * up to MFS_RA_GAP blocks between two zones of the file (its own
+ * indirect blocks, which the mapping needs anyway); what is read there
+ * is the disk's copy of an uncached block, as a plain read would get.
+ */
+#define MFS_RA_GAP	2
+
+static void readahead(struct mfs *fs, struct mfs_inode *ip, uint64_t fb,
+		      uint32_t zone, uint64_t upto, bool sequential)
+{
+	uint64_t want = upto + (sequential ? MFS_READAHEAD : 0), last, k;
+	uint32_t span = 1, z;
+
+	want = (want + fs->bsize - 1) / fs->bsize;
+	last = ip->d.i_size ? (ip->d.i_size - 1) / fs->bsize : 0;
+	for (k = 1; k < want && fb + k <= last; k++) {
+		if (mfs_bmap(fs, ip, fb + k, false, &z) || z < zone + span ||
+		    z - (zone + span) > MFS_RA_GAP ||
+		    z - zone >= fs->nominal / 4)
+			break;
+		span = z - zone + 1;
+	}
+	if (span > 1)
+		mfs_bprefetch(fs, zone, span);
+}
+
 ssize_t mfs_iread(struct mfs *fs, struct mfs_inode *ip, void *buf,
 		  size_t len, uint64_t off)
 {
+	bool sequential = off == ip->ra_next;
 	uint8_t *p = buf;
 	size_t done = 0;
 	int err = 0;
@@ -32,6 +66,9 @@ ssize_t mfs_iread(struct mfs *fs, struct mfs_inode *ip, void *buf,
 		if (!zone) {
 			memset(p + done, 0, n);
 		} else {
+			if (!mfs_bcached(fs, zone))
+				readahead(fs, ip, pos / fs->bsize, zone,
+					  len - done + boff, sequential);
 			err = mfs_bget(fs, zone, MFS_B_READ, MFS_BUF_DATA, &b);
 			if (err)
 				break;
@@ -40,6 +77,7 @@ ssize_t mfs_iread(struct mfs *fs, struct mfs_inode *ip, void *buf,
 		}
 		done += n;
 	}
+	ip->ra_next = off + done;
 	return done ? (ssize_t)done : err;
 }
 

@@ -76,6 +76,35 @@ ssize_t mfs_read(struct mfs *fs, uint32_t ino, void *buf, size_t len,
 	return n;
 }
 
+/*
+ * A long write in pieces, with a write-back between them when the cache
+ * is over its high-water mark: after each piece the file is a consistent
+ * prefix of the write, so a flush there is between operations.
+ */
+#define MFS_WRITE_PIECE	(256U << 10)
+
+static ssize_t write_pieces(struct mfs *fs, struct mfs_inode *ip,
+			    const void *buf, size_t len, uint64_t off)
+{
+	const uint8_t *p = buf;
+	size_t done = 0, n;
+	ssize_t r;
+
+	do {
+		n = len - done < MFS_WRITE_PIECE ? len - done :
+						   MFS_WRITE_PIECE;
+		r = mfs_iwrite(fs, ip, p + done, n, off + done);
+		if (r < 0)
+			return done ? (ssize_t)done : r;
+		done += r;
+		if ((size_t)r < n)
+			break;
+		if (done < len && mfs_writeback(fs) < 0)
+			break;
+	} while (done < len);
+	return done;
+}
+
 static ssize_t do_write(struct mfs *fs, const struct mfs_cred *cr,
 			uint32_t ino, const void *buf, size_t len,
 			uint64_t *offp, bool append)
@@ -106,7 +135,7 @@ static ssize_t do_write(struct mfs *fs, const struct mfs_cred *cr,
 		if (ip->d.i_mode & S_IXGRP)
 			ip->d.i_mode &= ~S_ISGID;
 	}
-	n = mfs_iwrite(fs, ip, buf, len, *offp);
+	n = write_pieces(fs, ip, buf, len, *offp);
 	if (n > 0 && append)
 		*offp += n;
 out:

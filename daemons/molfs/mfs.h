@@ -34,20 +34,32 @@ struct mfs_cred {
 /*
  * The block device: byte offsets are 64-bit, lengths are whole blocks.
  * read/write return 0 or a negative errno; a short transfer is -EIO.
- * size is the device size in bytes (0 if unknown).
+ * commit (optional) writes a batch all or nothing: @nr_extents struct
+ * mol_bdev_extent (<linux/molcalls.h>) then their data, @count bytes in
+ * all, at most max_batch bytes (0: no limit); without it the cache
+ * writes the extents one by one.  size is the device size in bytes (0
+ * if unknown).
  */
 struct mfs_blockdev {
 	int (*read)(struct mfs_blockdev *dev, uint64_t off, void *buf,
 		    size_t len);
 	int (*write)(struct mfs_blockdev *dev, uint64_t off, const void *buf,
 		     size_t len);
+	int (*commit)(struct mfs_blockdev *dev, const void *batch,
+		      uint32_t nr_extents, uint64_t count);
+	uint64_t max_batch;
 	int (*flush)(struct mfs_blockdev *dev);
 	void (*close)(struct mfs_blockdev *dev);
 	uint64_t size;
 	void *priv;
 };
 
-/* dev.c: a block device over a regular image file (pread/pwrite). */
+/*
+ * dev.c: a block device over a regular image file (pread/pwrite), with
+ * its commit through the image's redo log (redolog.h, IMAGE.mollog):
+ * opening replays a committed log, or fails with -EUCLEAN if the log is
+ * invalid or (read-only) cannot be replayed.
+ */
 int mfs_filedev_open(const char *path, int readonly,
 		     struct mfs_blockdev **devp);
 
@@ -98,6 +110,12 @@ int mfs_mount(struct mfs_blockdev *dev, const struct mfs_mount_opts *opts,
 /* Syncs, releases everything, closes the device. */
 int mfs_unmount(struct mfs *fs);
 int mfs_sync(struct mfs *fs);
+/*
+ * Write back when the dirty blocks pass the cache's high-water mark (half
+ * the cache, at most 8 MiB).  Call between operations only: the server
+ * after each request.
+ */
+int mfs_writeback(struct mfs *fs);
 int mfs_statvfs(struct mfs *fs, struct mfs_statvfs *st);
 /* For tests: lower the hard link limit (EMLINK) from MINIX's 65530. */
 void mfs_set_link_max(struct mfs *fs, unsigned int max);

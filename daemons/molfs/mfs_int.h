@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include <linux/molcalls.h>	/* struct mol_bdev_extent: batch layout */
+
 #include "mfs.h"
 
 #ifndef EUCLEAN
@@ -73,7 +75,7 @@ _Static_assert(sizeof(struct mfs_disk_dirent) == MFS_DIRENT_SIZE,
 
 /* ---- Buffer cache (cache.c) ---- */
 
-/* Write-back classes, written in this order by a sync (see the doc). */
+/* What a block holds (for debugging; a flush writes all in one batch). */
 enum mfs_buf_class {
 	MFS_BUF_DATA,		/* file data, directory and symlink blocks */
 	MFS_BUF_INDIRECT,	/* indirect zone blocks */
@@ -84,6 +86,7 @@ enum mfs_buf_class {
 };
 
 struct mfs_buf {
+	struct mfs *fs;
 	uint32_t blk;
 	uint8_t *data;
 	int refs;
@@ -91,7 +94,7 @@ struct mfs_buf {
 	bool dirty;
 	enum mfs_buf_class class;
 	struct mfs_buf *hnext;		/* hash chain */
-	struct mfs_buf *lru_prev, *lru_next;	/* unreferenced: LRU order */
+	struct mfs_buf *lru_prev, *lru_next;	/* LRU or dirty list */
 };
 
 /* mfs_bget modes */
@@ -105,13 +108,18 @@ int mfs_bget(struct mfs *fs, uint32_t blk, int mode, enum mfs_buf_class cl,
 void mfs_bdirty(struct mfs_buf *b);
 void mfs_bput(struct mfs *fs, struct mfs_buf *b);
 void mfs_binval(struct mfs *fs, uint32_t blk);
-int mfs_cache_flush(struct mfs *fs);	/* all dirty buffers, in order */
+bool mfs_bcached(struct mfs *fs, uint32_t blk);
+void mfs_bprefetch(struct mfs *fs, uint32_t blk, unsigned int n);
+/* All dirty buffers as one batch; only between operations. */
+int mfs_cache_flush(struct mfs *fs);
 
 /* ---- In-core inodes (inode.c) ---- */
 
 struct mfs_inode {
 	uint32_t ino;
 	int refs;
+	uint64_t ra_next;		/* where a sequential read goes on */
+	uint64_t dir_free;		/* dir: every slot below is used */
 	struct mfs_disk_inode d;
 	struct mfs_inode *next;		/* hash chain */
 };
@@ -138,11 +146,14 @@ struct mfs {
 	int error;			/* sticky device write error */
 
 	/* cache */
-	struct mfs_buf *bufs;
-	unsigned int nbufs;
+	unsigned int nbufs;		/* buffers now */
+	unsigned int nominal;		/* the size it shrinks back to */
+	unsigned int ndirty;
+	unsigned int hiwater;		/* mfs_writeback flushes above */
 	struct mfs_buf **bhash;
 	unsigned int bhash_size;
-	struct mfs_buf lru;		/* list head: next = least recent */
+	struct mfs_buf lru;		/* clean, unused: least recent first */
+	struct mfs_buf dirty;		/* dirty buffers */
 
 	/* inodes */
 	struct mfs_inode **ihash;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * molfs-tool - look into and change a MINIX v3 image with libmolfs:
- *   molfs-tool IMG ls [PATH] | cat PATH | put HOSTFILE PATH | get PATH FILE
+ *   molfs-tool IMG ls [PATH] | cat PATH... | put HOSTFILE PATH | get PATH FILE
  *              | mkdir PATH | rm PATH | stat PATH | tree [PATH]
  *              | symlink TARGET PATH | df
  * Runs as root (uid 0) inside the image.
@@ -211,8 +211,14 @@ static int run(struct mfs *fs, int argc, char **argv)
 		return cmd_df(fs);
 	if (!a1)
 		return -1;
-	if (!strcmp(cmd, "cat"))
-		return cmd_cat(fs, a1, stdout);
+	if (!strcmp(cmd, "cat")) {	/* as cat(1): all, 1 if one failed */
+		int i;
+
+		for (ret = 0, i = 1; i < argc; i++)
+			if (cmd_cat(fs, argv[i], stdout))
+				ret = 1;
+		return ret;
+	}
 	if (!strcmp(cmd, "stat"))
 		return cmd_stat(fs, a1);
 	if (!strcmp(cmd, "rm"))

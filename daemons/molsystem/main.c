@@ -28,6 +28,7 @@
 #include <linux/molfscalls.h>
 
 #include "molsystem.h"
+#include "redolog.h"
 
 #define SYS_TICK_NS		(50 * 1000 * 1000ULL)	/* control poll */
 #define SYS_BIND_WAIT_MS	10000
@@ -668,6 +669,28 @@ static int wait_gone(pid_t pid, unsigned int ms)
 }
 
 /*
+ * The disk driver and the file server are gone: a batch write that one
+ * of them was killed in the middle of is replayed from the image's redo
+ * log now (redolog.h), so the images are whole when we are down.
+ */
+static void replay_disks(void)
+{
+	enum redo_found found;
+	unsigned int d;
+	int ret;
+
+	for (d = 0; d < opt.nr_disks; d++) {
+		ret = redo_replay_image(opt.disks[d], &found);
+		if (ret < 0)
+			sys_log("%s: redo log: %s", opt.disks[d],
+				strerror(-ret));
+		else if (found == REDO_REPLAYED)
+			sys_log("%s: replayed the batch left in its redo log",
+				opt.disks[d]);
+	}
+}
+
+/*
  * Shut down in reverse order: user processes and init, FS (it syncs
  * through the driver), the disk driver, PM, the clock; SIGTERM, then
  * SIGKILL after a grace period; then the instance goes with our
@@ -711,6 +734,7 @@ static void shutdown_instance(void)
 			kill(p->pid, SIGKILL);
 		}
 	}
+	replay_disks();
 	mol_close(&sys.mol);
 }
 

@@ -13,6 +13,14 @@
  * ones are copied out (READ) or the next ones copied in (WRITE).
  * Requests are served one at a time, in the order they arrive.
  *
+ * BDEV_WRITE_BATCH writes several ranges all or nothing: the whole batch
+ * is copied from the caller's grant first (a caller that dies meanwhile
+ * leaves the image as it was), checked, then committed through the
+ * image's redo log, IMAGE.mollog (daemons/molfs/redolog.c, shared with
+ * molfs's own image device): log, fdatasync, in place, fdatasync, log
+ * emptied.  A log left by a killed moldisk is replayed when the image is
+ * next opened (here at start-up, or by molsystem at shutdown).
+ *
  * Every message is untrusted: each field is checked, and a bad request
  * gets -EINVAL (or the errno of Documentation/devices.md), never a crash.
  * Without io_uring (disabled in the host kernel) the same loop runs on
@@ -42,6 +50,8 @@
 #include "mol.h"
 #include <linux/molcalls.h>
 
+#include "redolog.h"
+
 #define DK_MAX_MINORS	16
 #define DK_NBUF		4		/* I/O buffers: chunks in flight */
 #define DK_BUF_SIZE	(1U << 20)	/* bytes per chunk */
@@ -52,6 +62,8 @@
 struct dk_minor {
 	const char *path;
 	int fd;
+	int bfd;			/* buffered fd for batches (O_DIRECT) */
+	struct redo redo;
 	bool rdonly;
 	uint64_t size;			/* bytes, whole sectors */
 	uint32_t block_size;
@@ -90,6 +102,8 @@ struct dk_driver {
 	unsigned int nr_minors;
 	struct dk_minor minor[DK_MAX_MINORS];
 	struct dk_buf buf[DK_NBUF];
+	unsigned char *batch;		/* BDEV_WRITE_BATCH's copy */
+	size_t batch_size;
 };
 
 typedef int (*dk_call_t)(struct dk_driver *d, int src, struct mol_message *m);
@@ -405,6 +419,43 @@ static int dk_flush(struct dk_driver *d, int src, struct mol_message *m)
 	return dk_fsync(d, dm);
 }
 
+static int dk_write_batch(struct dk_driver *d, int src, struct mol_message *m)
+{
+	struct mol_bdev_batch *r = MOL_BODY(m, struct mol_bdev_batch);
+	struct dk_minor *dm;
+	unsigned char *p;
+	int err;
+
+	if (r->flags || r->reserved)
+		return -EINVAL;
+	dm = dk_minor(d, r->minor);
+	if (!dm)
+		return -ENXIO;
+	if (!r->nr_extents || r->count > BDEV_MAX_COUNT ||
+	    r->count <= (uint64_t)r->nr_extents *
+			sizeof(struct mol_bdev_extent))
+		return -EINVAL;
+	if (dm->rdonly)
+		return -EROFS;
+	if (r->count > d->batch_size) {
+		p = realloc(d->batch, r->count);
+		if (!p)
+			return -ENOMEM;
+		d->batch = p;
+		d->batch_size = r->count;
+	}
+	/* All of it before anything is written: the caller may die. */
+	err = mol_safecopy_from(&d->mol, src, r->grant, 0, d->batch,
+				r->count);
+	if (err < 0)
+		return err;
+	err = redo_check(d->batch, r->nr_extents, r->count, dm->size);
+	if (err)
+		return err;
+	err = redo_commit(&dm->redo, d->batch, r->nr_extents, r->count);
+	return err ? err : (int)r->count;
+}
+
 static int dk_info(struct dk_driver *d, int src, struct mol_message *m)
 {
 	struct mol_bdev_info *r = MOL_BODY(m, struct mol_bdev_info);
@@ -429,6 +480,7 @@ static const dk_call_t dk_calls[BDEV_NR_CALLS] = {
 	[BDEV_WRITE - BDEV_BASE]	= dk_write,
 	[BDEV_FLUSH - BDEV_BASE]	= dk_flush,
 	[BDEV_INFO - BDEV_BASE]		= dk_info,
+	[BDEV_WRITE_BATCH - BDEV_BASE]	= dk_write_batch,
 };
 
 /* Serve @m in place: m_type becomes the result. */
@@ -459,12 +511,15 @@ static int dk_add_image(struct dk_driver *d, const char *path)
 {
 	struct dk_minor *dm = &d->minor[d->nr_minors];
 	int flags = O_CLOEXEC | (d->rdonly ? O_RDONLY : O_RDWR);
+	enum redo_found found;
 	uint64_t size;
 	struct stat st;
+	int ret;
 
 	if (d->direct)
 		flags |= O_DIRECT;
 	dm->path = path;
+	dm->bfd = -1;
 	dm->rdonly = d->rdonly;
 	dm->fd = open(path, flags);
 	if (dm->fd < 0 || fstat(dm->fd, &st) < 0)
@@ -480,10 +535,28 @@ static int dk_add_image(struct dk_driver *d, const char *path)
 	}
 	dm->size = size - size % BDEV_SECTOR;
 	dm->block_size = st.st_blksize >= BDEV_SECTOR ? st.st_blksize : 4096;
+	/* Batches go through the page cache, even with --direct. */
+	dm->bfd = d->direct ? open(path, flags & ~O_DIRECT) : dm->fd;
+	if (dm->bfd < 0)
+		goto fail;
+	ret = redo_open(&dm->redo, path, dm->bfd, dm->size, dm->rdonly,
+			&found);
+	if (ret) {
+		fprintf(stderr, "moldisk: %s: redo log: %s\n", path,
+			strerror(-ret));
+		goto fail_bfd;
+	}
+	if (found == REDO_REPLAYED || found == REDO_DISCARDED)
+		fprintf(stderr, "moldisk: %s: %s the batch left in %s\n", path,
+			found == REDO_REPLAYED ? "replayed" : "discarded a torn",
+			dm->redo.path);
 	d->nr_minors++;
 	return 0;
 fail:
 	fprintf(stderr, "moldisk: %s: %s\n", path, strerror(errno));
+fail_bfd:
+	if (dm->bfd >= 0 && dm->bfd != dm->fd)
+		close(dm->bfd);
 	if (dm->fd >= 0)
 		close(dm->fd);
 	return -1;
@@ -528,12 +601,16 @@ static void dk_cleanup(struct dk_driver *d)
 		if (!d->minor[i].rdonly && fsync(d->minor[i].fd) < 0)
 			fprintf(stderr, "moldisk: %s: fsync: %s\n",
 				d->minor[i].path, strerror(errno));
+		redo_close(&d->minor[i].redo);
+		if (d->minor[i].bfd != d->minor[i].fd)
+			close(d->minor[i].bfd);
 		close(d->minor[i].fd);
 	}
 	if (d->have_ring)
 		io_uring_queue_exit(&d->ring);
 	for (i = 0; i < DK_NBUF; i++)
 		free(d->buf[i].data);
+	free(d->batch);
 }
 
 /*

@@ -42,5 +42,6 @@ void test_diff(void);
 void test_big(void);
 void test_many(void);
 void test_corrupt(void);
+void test_redo(void);
 
 #endif /* FST_H */

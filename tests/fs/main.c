@@ -99,6 +99,7 @@ static const struct {
 	{ "big", test_big },
 	{ "many", test_many },
 	{ "corrupt", test_corrupt },
+	{ "redo", test_redo },
 };
 
 int main(int argc, char **argv)

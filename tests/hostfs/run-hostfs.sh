@@ -193,8 +193,9 @@ fs=$(slot_pid FS)
 disk=$(slot_pid DISK)
 expect "molfs does not open the second image" "" \
 	"$(ls -l /proc/"$fs"/fd 2>/dev/null | grep -F "$data")"
+# (the image itself; its redo log IMAGE.mollog is open too)
 expect "moldisk has it open" 1 \
-	"$(ls -l /proc/"$disk"/fd 2>/dev/null | grep -cF "$data")"
+	"$(ls -l /proc/"$disk"/fd 2>/dev/null | grep -c -- "-> $data\$")"
 expect "write on the second image" "hello" \
 	"$(run /bin/sh -c 'echo hello > /mnt/data/hello && cat /mnt/data/hello')"
 run /bin/sh -c 'mkdir /mnt/data/d && cp /usr/bin/env /mnt/data/d/env' \

@@ -290,6 +290,17 @@ MOL_BODY_CHECK(struct mol_pm_proc);
  * read-only device), the safecopy's error for a bad grant (-EPERM,
  * -EINVAL, -EFAULT, -ESRCH), -EIO or the host's errno for a failed I/O
  * (a failed WRITE may have written part of the range).
+ *
+ * WRITE_BATCH writes several ranges all or nothing: its grant (read
+ * access, count bytes) holds nr_extents struct mol_bdev_extent, then the
+ * data of every extent in that order.  moldisk copies the whole batch
+ * before touching the image, writes it to the image's redo log (a file
+ * next to the image, IMAGE.mollog), then in place, then empties the log;
+ * a batch cut short by a dead caller changes nothing, one cut short by a
+ * dead driver is replayed when the image is next opened.  The reply is
+ * count, or -errno as above (-EINVAL also for extents that are
+ * unaligned, empty, outside the device, or whose lengths do not add up
+ * to the data that follows them).
  * See Documentation/devices.md.
  */
 #define BDEV_BASE		0x400
@@ -299,7 +310,8 @@ MOL_BODY_CHECK(struct mol_pm_proc);
 #define BDEV_WRITE		(BDEV_BASE + 3)	/* minor, pos, count, grant */
 #define BDEV_FLUSH		(BDEV_BASE + 4)	/* minor: fsync the image */
 #define BDEV_INFO		(BDEV_BASE + 5)	/* minor: struct mol_bdev_info */
-#define BDEV_NR_CALLS		6
+#define BDEV_WRITE_BATCH	(BDEV_BASE + 6)	/* struct mol_bdev_batch */
+#define BDEV_NR_CALLS		7
 
 #define BDEV_SECTOR		512		/* alignment of pos and count */
 #define BDEV_MAX_COUNT		(16U << 20)	/* bytes per READ or WRITE */
@@ -318,6 +330,27 @@ struct mol_bdev_req {
 	__u64 count;		/* in: READ, WRITE: bytes */
 };
 MOL_BODY_CHECK(struct mol_bdev_req);
+
+/* BDEV_WRITE_BATCH: the request. */
+struct mol_bdev_batch {
+	__u32 minor;		/* in */
+	__u32 nr_extents;	/* in: >= 1 */
+	__s32 grant;		/* in: extents, then data (MOL_GRANT_READ) */
+	__u32 flags;		/* in: reserved, 0 */
+	__u64 count;		/* in: bytes of the grant, <= BDEV_MAX_COUNT */
+	__u64 reserved;		/* in: 0 */
+};
+MOL_BODY_CHECK(struct mol_bdev_batch);
+
+/*
+ * One range of a batch (in the grant, and in the redo log's file format):
+ * pos and len are multiples of BDEV_SECTOR, len > 0.
+ */
+struct mol_bdev_extent {
+	__u64 pos;		/* byte position on the device */
+	__u32 len;		/* bytes */
+	__u32 flags;		/* reserved, 0 */
+};
 
 /* BDEV_INFO: the reply carries the device's geometry in the message. */
 #define BDEV_INFO_RDONLY	0x1	/* out: served read-only */

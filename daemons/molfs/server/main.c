@@ -11,8 +11,14 @@
  * The main loop is MINIX's: receive, one dispatch table (call number ->
  * handler), reply with reply-and-receive.  A handler returning SUSPEND
  * leaves its caller waiting in sendrec (a pipe); it is answered later
- * with mol_sendnb (fs_revive).  Between messages, after two seconds
- * without a request, dirty file systems are synced.
+ * with mol_sendnb (fs_revive).
+ *
+ * Write-back policy: the cache never writes in the middle of a request
+ * (it grows instead); dirty blocks reach the disk, as one all-or-nothing
+ * batch per file system, only between requests: after a request that
+ * left more than the high-water mark dirty (mfs_writeback), after two
+ * seconds without a request, every 30 seconds when busy, and on
+ * sync/fsync.  See Documentation/filesystem.md.
  */
 #include <errno.h>
 #include <signal.h>
@@ -136,6 +142,23 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* Between requests: write back what is over the high-water mark. */
+static void writeback_all(void)
+{
+	int i, err;
+
+	if (!fs_dirty)
+		return;
+	for (i = 0; i < NR_MNTS; i++) {
+		if (!vmnts[i].used || vmnts[i].rdonly)
+			continue;
+		err = mfs_writeback(vmnts[i].fs);
+		if (err)
+			fs_log("write-back %s: %s", vmnts[i].image,
+			       strerror(-err));
+	}
+}
+
 static void serve(void)
 {
 	uint64_t last_sync = now_ns();
@@ -178,6 +201,7 @@ static void serve(void)
 			continue;
 		}
 		ret = dispatch(&req.msg);
+		writeback_all();
 		if (ret == SUSPEND)
 			continue;
 		if (!(req.status & MOLIPC_STATUS_SENDREC))
