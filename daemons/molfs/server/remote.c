@@ -27,7 +27,7 @@
 
 #include "fs.h"
 
-#define FSREQ_TIMEOUT_MS	10000
+#define FSREQ_TIMEOUT_MS	30000	/* generous: a slow host under emulation */
 
 _Static_assert(MFS_ROOT_INO == MOL_FSREQ_ROOT_INO,
 	       "a mount's root is inode 1 on both kinds of file system");
