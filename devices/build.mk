@@ -4,13 +4,14 @@
 # libmol; NAME_LIBS / NAME_CFLAGS add what that driver needs.
 #   $(BIN)/moldisk   the disk driver (MOL_DISK), on liburing
 #   $(BIN)/moltty    the terminal driver (MOL_TTY)
+#   $(BIN)/molmem    the memory driver (MOL_MEM): null, zero, random
 #   $(BIN)/mol-disk  its test suite, any transport (libmol only)
 #   disk-host        mol-disk over unix and udp against molkernel
 # tests/disk/vm-disk.sh runs mol-disk over kmod in the qemu guest.
 # See Documentation/devices.md.
 
-DEVICES		+= moldisk moltty
-INSTALL_BINS	+= moldisk moltty
+DEVICES		+= moldisk moltty molmem
+INSTALL_BINS	+= moldisk moltty molmem
 moldisk_LIBS	:= $(BUILD)/obj/daemons/molfs/redolog.o -luring
 moldisk_CFLAGS	:= -Idaemons/molfs
 moltty_CFLAGS	:= -pthread

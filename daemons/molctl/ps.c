@@ -129,6 +129,7 @@ static const char *ep_name(int ep, char *buf, size_t size)
 	case MOL_FS: return "FS";
 	case MOL_DISK: return "DISK";
 	case MOL_TTY: return "TTY";
+	case MOL_MEM: return "MEM";
 	case MOL_HOSTFS: return "HOSTFS";
 	case MOL_INIT: return "INIT";
 	}

@@ -48,7 +48,7 @@ static struct {
 	const char *pidfile;
 	const char *log;
 	const char *clock, *pm, *init, *libmol, *fs, *disk_driver, *tty;
-	const char *hostfs;
+	const char *hostfs, *mem;
 	const char *disks[SYS_MAX_DISKS];	/* [0]: the root image */
 	const char *mnts[SYS_MAX_DISKS];	/* mount points, or NULL */
 	unsigned int nr_disks;
@@ -64,7 +64,8 @@ static struct {
 
 /* Boot processes molsystem started, in start order. */
 enum {
-	BOOT_CLOCK, BOOT_PM, BOOT_DISK, BOOT_HOSTFS, BOOT_FS, BOOT_TTY,
+	BOOT_CLOCK, BOOT_PM, BOOT_MEM, BOOT_DISK, BOOT_HOSTFS, BOOT_FS,
+	BOOT_TTY,
 	BOOT_INIT, BOOT_NR
 };
 static pid_t boot_pid[BOOT_NR];
@@ -599,6 +600,15 @@ static int boot(void)
 		if (boot_pid[BOOT_PM] < 0)
 			return -1;
 	}
+	/* The memory driver (/dev/null, /dev/zero, ...), for FS to reach. */
+	if (opt.nr_disks) {
+		char *mem_argv[] = { "molmem", NULL };
+
+		boot_pid[BOOT_MEM] = spawn("molmem", opt.mem, mem_argv,
+					   MOL_MEM, &srv, SK_SERVER, 0, 0);
+		if (boot_pid[BOOT_MEM] < 0)
+			return -1;
+	}
 	if (opt.nr_disks && !opt.no_disk_driver && boot_disk(&srv) < 0)
 		return -1;
 	if (opt.nr_disks && opt.nr_host_mounts && boot_hostfs(&srv) < 0)
@@ -692,14 +702,16 @@ static void replay_disks(void)
 
 /*
  * Shut down in reverse order: user processes and init, FS (it syncs
- * through the driver), the disk driver, PM, the clock; SIGTERM, then
+ * through the driver), the terminal and memory drivers, molhostfs, the
+ * disk driver, PM, the clock; SIGTERM, then
  * SIGKILL after a grace period; then the instance goes with our
  * descriptor.
  */
 static void shutdown_instance(void)
 {
 	static const int order[] = {
-		BOOT_INIT, BOOT_FS, BOOT_TTY, BOOT_HOSTFS, BOOT_DISK, BOOT_PM,
+		BOOT_INIT, BOOT_FS, BOOT_TTY, BOOT_MEM, BOOT_HOSTFS, BOOT_DISK,
+		BOOT_PM,
 		BOOT_CLOCK
 	};
 	unsigned int s, i;
@@ -1064,10 +1076,11 @@ int main(int argc, char **argv)
 	opt.fs = sibling(opt.fs, "molfs");
 	opt.disk_driver = sibling(opt.disk_driver, "moldisk");
 	opt.tty = sibling(opt.tty, "moltty");
+	opt.mem = sibling(opt.mem, "molmem");
 	opt.hostfs = sibling(opt.hostfs, "molhostfs");
 	opt.libmol = sibling(opt.libmol, "../lib/libmol.so");
 	if (!opt.clock || !opt.pm || !opt.init || !opt.libmol || !opt.fs ||
-	    !opt.disk_driver || !opt.tty || !opt.hostfs)
+	    !opt.disk_driver || !opt.tty || !opt.hostfs || !opt.mem)
 		return 1;
 	if (realpath(opt.libmol, NULL))
 		opt.libmol = realpath(opt.libmol, NULL);

@@ -23,6 +23,6 @@ $(BIN)/mol-glibctest: tests/files/glibctest.c
 .PHONY: files-check
 files-check: $(BIN)/mol-filetest $(BIN)/mol-glibctest $(BIN)/molctl $(BIN)/molsystem \
 	     $(BIN)/molclock $(BIN)/molpm $(BIN)/molinit $(BIN)/molkernel \
-	     $(BIN)/molfs $(BIN)/molhostfs $(BIN)/moldisk $(BIN)/molfs-tool $(LIB)/libmol.so
+	     $(BIN)/molfs $(BIN)/molhostfs $(BIN)/moldisk $(BIN)/molmem $(BIN)/molfs-tool $(LIB)/libmol.so
 	sh tests/files/run-files.sh unix
 	sh tests/files/run-files.sh udp

@@ -166,6 +166,16 @@ $(diff -u "$base/gt.host" "$base/gt.mol" | sed 1,2d | head -n 30)"
 two
 three" "$(run /bin/cat /data.txt)"
 	expect "$mode: wc -l" "3 /data.txt" "$(run /usr/bin/wc -l /data.txt)"
+	# The memory driver molmem (MEM) behind /dev/zero, /dev/urandom,
+	# /dev/null: whole reads of 1 MiB, as Linux gives them.
+	if "$molctl" -i "$name" ps | grep -Eq '^ +3 +MEM .* molmem'; then
+		ok; else bad "$mode: molctl ps shows no molmem at MEM"; fi
+	expect "$mode: dd from /dev/zero, whole reads" "3+0 records in" \
+		"$(run /bin/sh -c 'dd if=/dev/zero of=/dev/null bs=1M count=3 2>&1 | head -n 1')"
+	expect "$mode: /dev/zero gives zeros" "3145728 0" \
+		"$(run /bin/sh -c 'a=$(head -c 3145728 /dev/zero | wc -c); b=$(head -c 3145728 /dev/zero | tr -d "\\000" | wc -c); echo $a $b')"
+	expect "$mode: head -c of /dev/urandom" "100" \
+		"$(run /bin/sh -c 'head -c 100 /dev/urandom | wc -c')"
 	expect "$mode: ls /" "$rootnames" "$(run /bin/ls /)"
 	out=$(run /bin/ls -l /data.txt)
 	case $out in

@@ -17,7 +17,7 @@ CHECK_TARGETS	+= fsoracle-host fsoracle-crash
 FSORACLE_DEPS	:= $(BIN)/molctl $(BIN)/molsystem $(BIN)/molclock \
 		   $(BIN)/molpm $(BIN)/molinit $(BIN)/molkernel $(BIN)/molfs \
 		   $(BIN)/molhostfs \
-		   $(BIN)/moldisk $(BIN)/molfs-tool $(LIB)/libmol.so
+		   $(BIN)/moldisk $(BIN)/molmem $(BIN)/molfs-tool $(LIB)/libmol.so
 
 .PHONY: fsoracle-host fsoracle-vm
 fsoracle-host: $(FSORACLE_DEPS)

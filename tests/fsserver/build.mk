@@ -17,6 +17,6 @@ $(BIN)/mol-fsserver: tests/fsserver/fsserver.c $(TESTS_LIBS) $(TESTS_HDRS) \
 	@mkdir -p $(dir $@)
 	$(CC) $(TESTS_CFLAGS) -o $@ $< $(TESTS_LIBS) $(LDFLAGS)
 
-fsserver-host: $(BIN)/mol-fsserver $(BIN)/molfs $(BIN)/molkernel
+fsserver-host: $(BIN)/mol-fsserver $(BIN)/molfs $(BIN)/molmem $(BIN)/molkernel
 	BUILD=$(BUILD) sh tests/fsserver/run-fsserver.sh unix
 	BUILD=$(BUILD) sh tests/fsserver/run-fsserver.sh udp

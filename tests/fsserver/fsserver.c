@@ -85,10 +85,12 @@ FIXTURE(fs) {
 	struct mt_proc p[NAGENTS];
 	struct agent *a[NAGENTS];
 	struct mt_proc srv;
+	struct mt_proc mem;		/* the memory driver molmem */
 	char dir[256];
 	char img[PATH_MAX];
 	char img2[PATH_MAX];
 	char molfs[PATH_MAX];
+	char molmem[PATH_MAX];
 	bool fs_up;
 };
 
@@ -171,6 +173,18 @@ FIXTURE_SETUP(fs)
 	rc = mt_inst_create(&self->in, MT_NR_PROCS);
 	ASSERT_EQ(0, rc) TH_LOG("instance over %s: %s", mt_transport(),
 				mol_strerror(rc));
+	/* the memory driver first: FS forwards /dev/null and friends */
+	snprintf(self->molmem, sizeof(self->molmem), "%s", self->molfs);
+	strcpy(strrchr(self->molmem, '/') ? strrchr(self->molmem, '/') + 1 :
+	       self->molmem, "molmem");
+	argv[0] = self->molmem;
+	argv[1] = NULL;
+	rc = mt_spawn(&self->mem, &self->in, MOL_MEM, NULL, MT_NO_OPEN,
+		      molfs_fn, argv);
+	ASSERT_EQ(0, rc);
+	ASSERT_EQ(0, mt_wait_state(&self->in, MOL_MEM, MOLIPC_PSTATE_RECEIVING,
+				   MT_ANY_PEER, MT_WAIT_MS))
+		TH_LOG("%s did not start", self->molmem);
 	argv[0] = self->molfs;
 	argv[1] = self->img;
 	argv[2] = NULL;
@@ -1245,7 +1259,20 @@ TEST_F(fs, dev_memory_devices)
 	for (i = 0; i < 10000; i++) {
 		ASSERT_EQ(0, A(0)->buf[i]);
 	}
+	/* whole reads, many driver chunks; no position, pread too */
+	memset(A(0)->buf, 0xff, BUFSZ);
+	ASSERT_EQ(BUFSZ, x_read(self, 0, fd, BUFSZ));
+	for (i = 0; i < BUFSZ; i++) {
+		ASSERT_EQ(0, A(0)->buf[i]);
+	}
+	ASSERT_EQ(0, x_lseek(self, 0, fd, 0, MOL_SEEK_CUR));
+	ASSERT_EQ(5000, x_io(self, 0, FS_PREAD, fd, 5000, 12345));
 	ASSERT_EQ(0, x_close(self, 0, fd));
+	/* the memory major's other minors (MINIX's /dev/mem): none */
+	ASSERT_EQ(0, x_path(self, 0, FS_MKNOD, MOL_AT_FDCWD, "/mem",
+			    0, S_IFCHR | 0600, 0x0101));
+	ASSERT_EQ(-ENXIO, x_open(self, 0, "/mem", MOL_O_RDWR, 0));
+	ASSERT_EQ(0, x_unlink(self, 0, "/mem"));
 	fd = x_open(self, 0, "/dev/urandom", MOL_O_RDONLY, 0);
 	ASSERT_LE(0, fd);
 	memset(A(0)->buf, 0, 64);

@@ -22,7 +22,7 @@ $(BIN)/mol-hostfs: tests/hostfs/hostfs.c $(TESTS_LIBS) $(TESTS_HDRS) \
 
 hostfs-host: $(BIN)/mol-hostfs $(BIN)/molhostfs $(BIN)/molkernel \
 	     $(BIN)/molctl $(BIN)/molsystem $(BIN)/molclock $(BIN)/molpm \
-	     $(BIN)/molinit $(BIN)/molfs $(BIN)/moldisk $(BIN)/molfs-tool \
+	     $(BIN)/molinit $(BIN)/molfs $(BIN)/moldisk $(BIN)/molmem $(BIN)/molfs-tool \
 	     $(LIB)/libmol.so
 	BUILD=$(BUILD) sh tests/hostfs/run-hostfs-proto.sh unix
 	BUILD=$(BUILD) sh tests/hostfs/run-hostfs-proto.sh udp

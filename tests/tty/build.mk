@@ -30,7 +30,7 @@ $(BIN)/mol-ttycdev: tests/tty/cdev.c $(BUILD)/obj/tests/moltest.o \
 .PHONY: tty-host
 tty-host: $(BIN)/mol-ptydrive $(BIN)/mol-ttytest $(BIN)/mol-ttycdev \
 	  $(BIN)/moltty $(BIN)/molfs-tool $(BIN)/molhostfs \
-	  $(BIN)/molfs $(BIN)/moldisk $(BIN)/molpm $(BIN)/molctl \
+	  $(BIN)/molfs $(BIN)/moldisk $(BIN)/molmem $(BIN)/molpm $(BIN)/molctl \
 	  $(BIN)/molsystem $(BIN)/molclock $(BIN)/molinit $(BIN)/molkernel \
 	  $(LIB)/libmol.so
 	BUILD=$(BUILD) sh tests/lib/with-transport.sh unix $(BIN)/mol-ttycdev

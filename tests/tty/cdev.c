@@ -33,6 +33,7 @@
 #include "../../daemons/molctl/molctl_proto.h"
 
 static char moltty_path[PATH_MAX];
+static char molmem_path[PATH_MAX];
 static char sock_path[PATH_MAX];
 static const char *summary_transport;
 static pid_t summary_pid;
@@ -67,8 +68,9 @@ static int start_driver(struct mt_inst *in, struct mt_proc *p)
 	return rc;
 }
 
-/* One request to the driver: its m_type, or -100000 - IPC error. */
-static int call(struct mol *mol, int type, struct mol_cdev_req *r)
+/* One request to driver @dst: its m_type, or -100000 - IPC error. */
+static int call_to(struct mol *mol, int dst, int type,
+		   struct mol_cdev_req *r)
 {
 	struct mol_message m;
 	int rc;
@@ -77,12 +79,17 @@ static int call(struct mol *mol, int type, struct mol_cdev_req *r)
 	m.m_type = type;
 	if (r)
 		memcpy(m.m_u.m_raw, r, sizeof(*r));
-	rc = mol_sendrec(mol, MOL_TTY, &m);
+	rc = mol_sendrec(mol, dst, &m);
 	if (rc < 0)
 		return -100000 + rc;
 	if (r)
 		memcpy(r, m.m_u.m_raw, sizeof(*r));
 	return m.m_type;
+}
+
+static int call(struct mol *mol, int type, struct mol_cdev_req *r)
+{
+	return call_to(mol, MOL_TTY, type, r);
 }
 
 static struct mol_cdev_req req(unsigned int count, int grant,
@@ -443,6 +450,170 @@ static void print_summary(void)
 	fflush(stdout);
 }
 
+/* ---------------------------------------------------------------- */
+/* The memory driver molmem (the same protocol, at MOL_MEM)           */
+/* ---------------------------------------------------------------- */
+
+static int exec_molmem(struct mt_proc *self, void *arg)
+{
+	struct mt_inst *in = arg;
+	char id[16];
+
+	snprintf(id, sizeof(id), "%u", in->id);
+	setenv("MOL_INSTANCE", id, 1);
+	execl(molmem_path, "molmem", (char *)NULL);
+	return 96;
+}
+
+static struct mol_cdev_req mreq(unsigned int minor, unsigned int count,
+				int grant, unsigned int flags)
+{
+	struct mol_cdev_req r = req(count, grant, flags);
+
+	r.minor = minor;
+	return r;
+}
+
+enum {
+	M_OPENS, M_OPEN_MEM, M_READ_NULL, M_READ_ZERO, M_ZEROS,
+	M_READ_RANDOM, M_RANDOM_VARIED, M_WRITE, M_COUNT_BIG, M_RESERVED,
+	M_IOCTL, M_CANCEL, M_STATUS, M_UNKNOWN, M_BAD_GRANT, M_FUZZ_ALIVE,
+	M_NR
+};
+_Static_assert(M_NR <= 16, "struct mt_shared has 16 values");
+
+/* Plays FS against molmem; value[M_*] get the results. */
+static int fs_mem(struct mt_proc *self, void *arg)
+{
+	struct mol *mol = &self->mol;
+	long long *v = self->sh->value;
+	unsigned char buf[CDEV_IO_MAX] = { 0 };
+	struct mol_cdev_req r;
+	struct mol_message m;
+	int g, i, j, n;
+
+	g = mol_grant_create(mol, MOL_MEM, buf, sizeof(buf),
+			     MOL_GRANT_READ | MOL_GRANT_WRITE);
+	/* null, zero, random open: the three results side by side */
+	r = mreq(MOL_NULL_MINOR, 0, 0, CDEV_R_BIT | CDEV_W_BIT);
+	v[M_OPENS] = call_to(mol, MOL_MEM, CDEV_OPEN, &r) * 10000;
+	r = mreq(MOL_ZERO_MINOR, 0, 0, CDEV_R_BIT);
+	v[M_OPENS] += call_to(mol, MOL_MEM, CDEV_OPEN, &r) * 100;
+	r = mreq(MOL_MEM_RANDOM_MINOR, 0, 0, CDEV_R_BIT);
+	v[M_OPENS] += call_to(mol, MOL_MEM, CDEV_OPEN, &r);
+	r = mreq(1, 0, 0, CDEV_R_BIT);		/* MINIX's /dev/mem */
+	v[M_OPEN_MEM] = call_to(mol, MOL_MEM, CDEV_OPEN, &r);
+	r = mreq(MOL_NULL_MINOR, 100, g, 0);
+	v[M_READ_NULL] = call_to(mol, MOL_MEM, CDEV_READ, &r);
+	memset(buf, 0xee, sizeof(buf));
+	r = mreq(MOL_ZERO_MINOR, sizeof(buf), g, 0);
+	v[M_READ_ZERO] = call_to(mol, MOL_MEM, CDEV_READ, &r);
+	for (i = 0, n = 0; i < (int)sizeof(buf); i++)
+		n += buf[i] == 0;
+	v[M_ZEROS] = n;
+	memset(buf, 0, sizeof(buf));
+	r = mreq(MOL_MEM_RANDOM_MINOR, 256, g, 0);
+	v[M_READ_RANDOM] = call_to(mol, MOL_MEM, CDEV_READ, &r);
+	for (i = 0, n = 0; i < 256; i++)
+		n += buf[i] != 0;
+	v[M_RANDOM_VARIED] = n;
+	r = mreq(MOL_ZERO_MINOR, 1000, g, 0);
+	v[M_WRITE] = call_to(mol, MOL_MEM, CDEV_WRITE, &r);
+	r = mreq(MOL_ZERO_MINOR, CDEV_IO_MAX + 1, g, 0);
+	v[M_COUNT_BIG] = call_to(mol, MOL_MEM, CDEV_READ, &r);
+	r = mreq(MOL_ZERO_MINOR, 10, g, CDEV_NOCTTY);	/* not for READ */
+	r.sid = 5;
+	v[M_RESERVED] = call_to(mol, MOL_MEM, CDEV_READ, &r);
+	r = mreq(MOL_NULL_MINOR, 4, g, 0);
+	r.request = MOL_TIOC_GETWINSZ;
+	v[M_IOCTL] = call_to(mol, MOL_MEM, CDEV_IOCTL, &r);
+	r = mreq(MOL_ZERO_MINOR, 0, 0, 0);
+	v[M_CANCEL] = call_to(mol, MOL_MEM, CDEV_CANCEL, &r);
+	v[M_STATUS] = call_to(mol, MOL_MEM, CDEV_STATUS, NULL);
+	r = mreq(MOL_ZERO_MINOR, 0, 0, 0);
+	v[M_UNKNOWN] = call_to(mol, MOL_MEM, CDEV_BASE + 77, &r);
+	r = mreq(MOL_ZERO_MINOR, 10, g + 1000, 0);
+	v[M_BAD_GRANT] = call_to(mol, MOL_MEM, CDEV_READ, &r);
+
+	/* random payloads: each answered, the driver goes on serving */
+	srandom(11);
+	for (i = 0; i < 2000; i++) {
+		memset(&m, 0, sizeof(m));
+		m.m_type = CDEV_BASE + (int)(random() % (CDEV_NR_CALLS + 2));
+		for (j = 0; j < MOL_PAYLOAD_SIZE; j++)
+			m.m_u.m_raw[j] = random() % 3 ? 0 : random();
+		if (mol_sendrec(mol, MOL_MEM, &m) < 0)
+			return 90;
+	}
+	r = mreq(MOL_ZERO_MINOR, 16, g, 0);
+	v[M_FUZZ_ALIVE] = call_to(mol, MOL_MEM, CDEV_READ, &r);
+	return 0;
+}
+
+FIXTURE(mem) {
+	struct mt_inst in;
+	struct mt_proc drv;
+};
+
+FIXTURE_SETUP(mem)
+{
+	int rc, ms;
+
+	rc = mt_inst_create(&self->in, MT_NR_PROCS);
+	ASSERT_EQ(0, rc) TH_LOG("creating an instance over %s: %s",
+				mt_transport(), mol_strerror(rc));
+	rc = mt_spawn(&self->drv, &self->in, MOL_MEM, NULL, MT_NO_OPEN,
+		      exec_molmem, &self->in);
+	ASSERT_EQ(0, rc);
+	for (ms = 0; ms < MT_WAIT_MS; ms += 50) {
+		rc = mt_wait_state(&self->in, MOL_MEM,
+				   MOLIPC_PSTATE_RECEIVING, MT_ANY_PEER, 50);
+		if (rc != -ETIMEDOUT)
+			break;
+	}
+	ASSERT_EQ(0, rc) TH_LOG("starting %s", molmem_path);
+}
+
+FIXTURE_TEARDOWN(mem)
+{
+	mt_kill_all();
+	mt_inst_destroy(&self->in);
+}
+
+TEST_F(mem, only_fs)
+{
+	struct mol_cdev_req r = mreq(MOL_ZERO_MINOR, 0, 0, CDEV_R_BIT);
+
+	EXPECT_EQ(-EPERM, call_to(&self->in.sys, MOL_MEM, CDEV_OPEN, &r));
+}
+
+TEST_F(mem, devices_and_malformed_requests)
+{
+	struct mt_proc fs;
+	long long *v;
+
+	ASSERT_EQ(0, mt_spawn(&fs, &self->in, MOL_FS, NULL, 0, fs_mem,
+			      NULL));
+	ASSERT_EQ(0, mt_exit_code(&fs, 30000));
+	v = fs.sh->value;
+	EXPECT_EQ(0, v[M_OPENS]);
+	EXPECT_EQ(-ENXIO, v[M_OPEN_MEM]);
+	EXPECT_EQ(0, v[M_READ_NULL]);
+	EXPECT_EQ(CDEV_IO_MAX, v[M_READ_ZERO]);
+	EXPECT_EQ(CDEV_IO_MAX, v[M_ZEROS]);
+	EXPECT_EQ(256, v[M_READ_RANDOM]);
+	EXPECT_LT(200, v[M_RANDOM_VARIED]);
+	EXPECT_EQ(1000, v[M_WRITE]);
+	EXPECT_EQ(-EINVAL, v[M_COUNT_BIG]);
+	EXPECT_EQ(-EINVAL, v[M_RESERVED]);
+	EXPECT_EQ(-ENOTTY, v[M_IOCTL]);
+	EXPECT_EQ(-ENOENT, v[M_CANCEL]);
+	EXPECT_EQ(-EAGAIN, v[M_STATUS]);
+	EXPECT_EQ(-EINVAL, v[M_UNKNOWN]);
+	EXPECT_EQ(-EFAULT, v[M_BAD_GRANT]);
+	EXPECT_EQ(16, v[M_FUZZ_ALIVE]);
+}
+
 int main(int argc, char **argv)
 {
 	const char *env = getenv("MOLTTY");
@@ -461,6 +632,9 @@ int main(int argc, char **argv)
 		snprintf(moltty_path, sizeof(moltty_path), "%s/moltty",
 			 slash ? exe : ".");
 	}
+	snprintf(molmem_path, sizeof(molmem_path), "%s", moltty_path);
+	slash = strrchr(molmem_path, '/');
+	strcpy(slash ? slash + 1 : molmem_path, "molmem");
 	summary_transport = mt_transport();
 	summary_pid = getpid();
 	atexit(print_summary);

@@ -369,10 +369,14 @@ MOL_BODY_CHECK(struct mol_bdev_info);
 /* ------------------------------------------------------------------ */
 
 /*
- * FS forwards the calls on a character device it does not serve itself
- * (the memory devices are FS's own) to the driver of its major: MINIX's
- * TTY_MAJOR 4 (/dev/console) and CTTY_MAJOR 5 (/dev/tty) go to moltty
- * at MOL_TTY.  Only MOL_FS may call a character driver (others get
+ * FS forwards the calls on a character device to the driver of its
+ * major: MINIX's TTY_MAJOR 4 (/dev/console) and CTTY_MAJOR 5 (/dev/tty)
+ * go to moltty at MOL_TTY; MEMORY_MAJOR 1 (/dev/null, /dev/zero) and
+ * RANDOM_MAJOR 16 (/dev/random, /dev/urandom) to the memory driver
+ * molmem at MOL_MEM, whose minors are MINIX's memory minors and, for
+ * RANDOM_MAJOR's minor 0, MOL_MEM_RANDOM_MINOR.  molmem never queues a
+ * read; FS repeats READ (at most CDEV_IO_MAX each) until a read of a
+ * memory device is whole.  Only MOL_FS may call a character driver (others get
  * -EPERM); the driver never sends a request to anyone (it replies and
  * notifies), so FS, PM and the driver cannot deadlock.
  *
@@ -412,6 +416,7 @@ MOL_BODY_CHECK(struct mol_bdev_info);
 #define CDEV_NR_CALLS		7
 
 #define CDEV_IO_MAX		4096		/* bytes per READ or WRITE */
+#define MOL_MEM_RANDOM_MINOR	0x100		/* molmem: RANDOM_MAJOR 0 */
 #define CDEV_QUEUED		(-0x4000)	/* READ reply: queued */
 
 /* flags: OPEN */

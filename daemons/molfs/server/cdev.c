@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cdev.c - character devices: the memory devices FS serves itself
- * (molmem.c) and the others forwarded to their driver with the CDEV_*
+ * cdev.c - character devices, forwarded to their driver with the CDEV_*
  * calls of <linux/molcalls.h>: MINIX's TTY_MAJOR (/dev/console) and
- * CTTY_MAJOR (/dev/tty) to the terminal driver at MOL_TTY.
+ * CTTY_MAJOR (/dev/tty) to the terminal driver at MOL_TTY, MEMORY_MAJOR
+ * and RANDOM_MAJOR to the memory driver at MOL_MEM (devices/molmem).
  *
  * Data goes through FS's own buffers, granted to the driver (FS copies
  * between them and the program's grant).  A read the driver queues
@@ -32,15 +32,23 @@ struct cdev_wait {
 	unsigned char buf[];
 };
 
-/* The driver of character major @major, or MOL_NONE if FS serves it. */
+/* The driver of character major @major, or MOL_NONE: no such device. */
 static int cdev_driver(unsigned int major)
 {
 	switch (major) {
 	case MOL_TTY_MAJOR:
 	case MOL_CTTY_MAJOR:
 		return MOL_TTY;
+	case MOL_MEM_MAJOR:
+	case MOL_RANDOM_MAJOR:
+		return MOL_MEM;
 	}
 	return MOL_NONE;
+}
+
+bool cdev_is_mem(const struct filp *f)
+{
+	return f->kind == FILP_CHR && f->driver == MOL_MEM;
 }
 
 /* sendrec @m to @driver; its result, -EIO if it cannot be reached. */
@@ -80,11 +88,13 @@ int cdev_open(struct fproc *fp, struct filp *f, uint32_t rdev,
 	f->kind = FILP_CHR;
 	f->driver = cdev_driver(DEV_MAJOR(rdev));
 	if (f->driver == MOL_NONE)
-		return mem_open(f, rdev);
+		return -ENXIO;
 	f->major = DEV_MAJOR(rdev);
 	f->minor = DEV_MINOR(rdev);
 	if (f->major == MOL_CTTY_MAJOR)		/* the one terminal */
 		f->minor = MOL_CONSOLE_MINOR;
+	if (f->major == MOL_RANDOM_MAJOR)	/* molmem's minor for it */
+		f->minor = MOL_MEM_RANDOM_MINOR + f->minor;
 	cdev_req(&m, CDEV_OPEN, f, fp->endpoint);
 	r->flags = (acc != MOL_O_WRONLY ? CDEV_R_BIT : 0) |
 		   (acc != MOL_O_RDONLY ? CDEV_W_BIT : 0) |
@@ -155,6 +165,51 @@ static ssize_t cdev_write(struct fproc *fp, struct filp *f, int grant,
 	return done ? (ssize_t)done : ret;
 }
 
+/*
+ * A read of a memory device: molmem answers at once, at most
+ * CDEV_IO_MAX a time; FS asks until @len is there, as Linux's /dev/zero
+ * gives a whole read (urandom: at most 32 MiB a call, as Linux).
+ */
+static ssize_t cdev_read_mem(struct fproc *fp, struct filp *f, int grant,
+			     size_t len)
+{
+	static unsigned char buf[CDEV_IO_MAX];	/* FS is one thread */
+	struct mol_message m;
+	struct mol_cdev_req *r = MOL_BODY(&m, struct mol_cdev_req);
+	size_t done = 0, n;
+	int id, ret = 0;
+
+	if (f->minor >= MOL_MEM_RANDOM_MINOR && len > 1U << 25)
+		len = 1U << 25;
+	id = mol_grant_create(&fs_mol, f->driver, buf, sizeof(buf),
+			      MOL_GRANT_WRITE);
+	if (id < 0)
+		return -ENOMEM;
+	while (done < len) {
+		n = len - done < sizeof(buf) ? len - done : sizeof(buf);
+		cdev_req(&m, CDEV_READ, f, fp->endpoint);
+		r->grant = id;
+		r->count = n;
+		ret = cdev_call(f->driver, &m);
+		if (ret <= 0)
+			break;
+		if ((size_t)ret > n) {
+			ret = -EIO;	/* more than it may */
+			break;
+		}
+		if (mol_safecopy_to(&fs_mol, fp->endpoint, grant, done, buf,
+				    ret) < 0) {
+			ret = -EFAULT;
+			break;
+		}
+		done += ret;
+		if ((size_t)ret < n)
+			break;
+	}
+	mol_grant_revoke(&fs_mol, id);
+	return done ? (ssize_t)done : ret;
+}
+
 static ssize_t cdev_read(struct fproc *fp, struct filp *f,
 			 struct mol_message *req, size_t len)
 {
@@ -207,12 +262,15 @@ ssize_t cdev_io(struct fproc *fp, struct filp *f, struct mol_message *m,
 	struct mol_fs_io *b = MOL_BODY(m, struct mol_fs_io);
 
 	if (f->driver == MOL_NONE)
-		return write ? mem_write(f, fp->endpoint, b->grant, len) :
-			       mem_read(f, fp->endpoint, b->grant, len);
-	if (m->m_type == FS_PREAD || m->m_type == FS_PWRITE)
+		return -ENXIO;
+	/* memory devices have no position: pread/pwrite as read/write */
+	if ((m->m_type == FS_PREAD || m->m_type == FS_PWRITE) &&
+	    f->driver != MOL_MEM)
 		return -ESPIPE;
 	if (len == 0)
 		return 0;
+	if (f->driver == MOL_MEM && !write)
+		return cdev_read_mem(fp, f, b->grant, len);
 	return write ? cdev_write(fp, f, b->grant, len) :
 		       cdev_read(fp, f, m, len);
 }

@@ -266,16 +266,14 @@ int cdev_open(struct fproc *fp, struct filp *f, uint32_t rdev,
 	      unsigned int flags);
 void cdev_close(struct filp *f);
 bool cdev_is_driven(const struct filp *f);
+bool cdev_is_mem(const struct filp *f);
 ssize_t cdev_io(struct fproc *fp, struct filp *f, struct mol_message *m,
 		bool write, size_t len);
 void cdev_notified(int driver);
 void cdev_cancel(struct fproc *fp, bool reply, bool restart);
 int do_ioctl(struct fproc *fp, struct mol_message *m);
 
-/* molmem.c */
-int mem_open(struct filp *f, uint32_t rdev);
-ssize_t mem_read(struct filp *f, int who, int grant, size_t len);
-ssize_t mem_write(struct filp *f, int who, int grant, size_t len);
+/* devnodes.c */
 void mem_make_dev(struct vmnt *m);
 
 #endif /* MOLFS_SERVER_FS_H */

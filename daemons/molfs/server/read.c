@@ -105,7 +105,7 @@ int do_lseek(struct fproc *fp, struct mol_message *m)
 
 	if (!f)
 		return -EBADF;
-	if (f->kind == FILP_PIPE || cdev_is_driven(f))
+	if (f->kind == FILP_PIPE || (cdev_is_driven(f) && !cdev_is_mem(f)))
 		return -ESPIPE;
 	switch (b->whence) {
 	case MOL_SEEK_SET:
