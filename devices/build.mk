@@ -23,7 +23,7 @@ $(1)_OBJS	:= $$(patsubst devices/%.c,$(BUILD)/obj/devices/%.o,$$($(1)_SRCS))
 ALL_TARGETS	+= $(BIN)/$(1)
 
 $(BUILD)/obj/devices/$(1)/%.o: devices/$(1)/%.c \
-		$$(wildcard devices/$(1)/*.h) libmol/include/mol.h \
+		$$(wildcard devices/$(1)/*.h devices/*.h) libmol/include/mol.h \
 		$$(wildcard uapi/linux/*.h)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS) $$($(1)_CFLAGS) -c -o $$@ $$<

@@ -27,6 +27,7 @@
 #include <linux/molfscalls.h>
 
 #include "mol.h"
+#include "../cdev_check.h"
 
 static struct mol mol;
 static volatile sig_atomic_t stop;
@@ -52,33 +53,15 @@ static bool mem_minor_ok(unsigned int minor)
 	       minor == MOL_MEM_RANDOM_MINOR;
 }
 
-/*
- * Check a request's fields as the protocol says: which may be nonzero is
- * per call; unknown flags, counts above CDEV_IO_MAX and unknown minors
- * are refused.
- */
+/* A request's fields (cdev_check_fields), its count, then its minor. */
 static int mem_check(int call, const struct mol_cdev_req *r)
 {
-	static const unsigned int flags_ok[CDEV_NR_CALLS] = {
-		[CDEV_OPEN - CDEV_BASE] = CDEV_R_BIT | CDEV_W_BIT |
-					  CDEV_NOCTTY,
-		[CDEV_READ - CDEV_BASE] = CDEV_NONBLOCK,
-		[CDEV_WRITE - CDEV_BASE] = CDEV_NONBLOCK,
-	};
-	bool io = call == CDEV_READ || call == CDEV_WRITE;
+	int ret = cdev_check_fields(call, r);
 
-	if (call == CDEV_STATUS)
-		return 0;
-	if ((r->flags & ~flags_ok[call - CDEV_BASE]) || r->more ||
-	    r->pid || r->pgid || r->sid)
-		return -EINVAL;
-	if (call != CDEV_IOCTL && r->request)
-		return -EINVAL;
-	if (!io && call != CDEV_IOCTL && (r->grant || r->count))
-		return -EINVAL;
-	if (io && r->count > CDEV_IO_MAX)
-		return -EINVAL;
-	if (call == CDEV_OPEN && !(r->flags & (CDEV_R_BIT | CDEV_W_BIT)))
+	if (ret || call == CDEV_STATUS)
+		return ret;
+	if ((call == CDEV_READ || call == CDEV_WRITE) &&
+	    r->count > CDEV_IO_MAX)
 		return -EINVAL;
 	if (!mem_minor_ok(r->minor))
 		return -ENXIO;
@@ -125,8 +108,6 @@ static int mem_request(struct mol_message *m)
 
 	if (m->m_source != MOL_FS)
 		return -EPERM;
-	if (call < CDEV_BASE || call >= CDEV_BASE + CDEV_NR_CALLS)
-		return -EINVAL;
 	ret = mem_check(call, r);
 	if (ret < 0)
 		return ret;

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "mol.h"
+#include "../cdev_check.h"
 #include <linux/molcalls.h>
 #include <linux/molfscalls.h>
 #include "../../daemons/molctl/molctl_proto.h"
@@ -818,31 +819,13 @@ static int cdev_status(struct mol_cdev_req *r)
 	return ret;
 }
 
-/*
- * Check a CDEV_* request's fields: which may be nonzero is per call;
- * unknown flags and minors are refused.
- */
+/* A CDEV_* request's fields (cdev_check_fields), then its minor. */
 static int cdev_check(int call, const struct mol_cdev_req *r)
 {
-	static const unsigned int flags_ok[CDEV_NR_CALLS] = {
-		[CDEV_OPEN - CDEV_BASE] = CDEV_R_BIT | CDEV_W_BIT |
-					  CDEV_NOCTTY,
-		[CDEV_READ - CDEV_BASE] = CDEV_NONBLOCK,
-		[CDEV_WRITE - CDEV_BASE] = CDEV_NONBLOCK,
-	};
-	bool io = call == CDEV_READ || call == CDEV_WRITE;
+	int ret = cdev_check_fields(call, r);
 
-	if (call == CDEV_STATUS)
-		return 0;
-	if (r->flags & ~flags_ok[call - CDEV_BASE] || r->more)
-		return -EINVAL;
-	if (call != CDEV_IOCTL &&
-	    (r->request || r->pid || r->pgid || r->sid))
-		return -EINVAL;
-	if (!io && call != CDEV_IOCTL && (r->grant || r->count))
-		return -EINVAL;
-	if (call == CDEV_OPEN && !(r->flags & (CDEV_R_BIT | CDEV_W_BIT)))
-		return -EINVAL;
+	if (ret || call == CDEV_STATUS)
+		return ret;
 	if (r->minor != MOL_CONSOLE_MINOR)
 		return -ENXIO;
 	return 0;
@@ -855,8 +838,6 @@ static int cdev_request(struct mol_message *m)
 
 	if (m->m_source != MOL_FS)
 		return -EPERM;
-	if (call < CDEV_BASE || call >= CDEV_BASE + CDEV_NR_CALLS)
-		return -EINVAL;
 	ret = cdev_check(call, r);
 	if (ret < 0)
 		return ret;

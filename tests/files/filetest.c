@@ -171,6 +171,13 @@ static void test_vec_fcntl(void)
 	OK(fdatasync(fd));
 	CHECK(!isatty(fd) && errno == ENOTTY);
 	OK(close(fd));
+	/* a memory device is no terminal either (molmem: ENOTTY) */
+	fd = open("/dev/null", O_RDWR);
+	CHECK(fd >= 0);
+	errno = 0;
+	CHECK(!isatty(fd) && errno == ENOTTY);
+	FAILS(ioctl(fd, TIOCGWINSZ, &(struct winsize){ 0 }), ENOTTY);
+	OK(close(fd));
 }
 
 static void test_paths(void)

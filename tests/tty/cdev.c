@@ -526,6 +526,9 @@ static int fs_mem(struct mt_proc *self, void *arg)
 	v[M_RESERVED] = call_to(mol, MOL_MEM, CDEV_READ, &r);
 	r = mreq(MOL_NULL_MINOR, 4, g, 0);
 	r.request = MOL_TIOC_GETWINSZ;
+	r.pid = 42;			/* the caller's ids, as FS sends them */
+	r.pgid = 42;
+	r.sid = 40;
 	v[M_IOCTL] = call_to(mol, MOL_MEM, CDEV_IOCTL, &r);
 	r = mreq(MOL_ZERO_MINOR, 0, 0, 0);
 	v[M_CANCEL] = call_to(mol, MOL_MEM, CDEV_CANCEL, &r);
