@@ -94,9 +94,11 @@ FIXTURE(fs) {
 	bool fs_up;
 };
 
-static char *molfs_path(char *buf, size_t size)
+/* Program @name: $ENV_NAME if set, else next to this binary. */
+static char *server_path(const char *env_name, const char *name, char *buf,
+			 size_t size)
 {
-	const char *env = getenv("MOLFS");
+	const char *env = getenv(env_name);
 	ssize_t n;
 	char *s;
 
@@ -104,12 +106,12 @@ static char *molfs_path(char *buf, size_t size)
 		snprintf(buf, size, "%s", env);
 		return buf;
 	}
-	n = readlink("/proc/self/exe", buf, size - 8);
+	n = readlink("/proc/self/exe", buf, size - strlen(name) - 1);
 	if (n < 0)
 		return NULL;
 	buf[n] = '\0';
 	s = strrchr(buf, '/');
-	strcpy(s ? s + 1 : buf, "molfs");
+	strcpy(s ? s + 1 : buf, name);
 	return buf;
 }
 
@@ -166,7 +168,8 @@ FIXTURE_SETUP(fs)
 	snprintf(self->img, sizeof(self->img), "%s/root.img", self->dir);
 	snprintf(self->img2, sizeof(self->img2), "%s/second.img", self->dir);
 	ASSERT_EQ(0, mkimage(self->img, IMG_BLOCKS));
-	ASSERT_NE(NULL, molfs_path(self->molfs, sizeof(self->molfs)));
+	ASSERT_NE(NULL, server_path("MOLFS", "molfs", self->molfs,
+				    sizeof(self->molfs)));
 	ASSERT_EQ(0, access(self->molfs, X_OK))
 		TH_LOG("%s: not found (set MOLFS)", self->molfs);
 
@@ -174,9 +177,8 @@ FIXTURE_SETUP(fs)
 	ASSERT_EQ(0, rc) TH_LOG("instance over %s: %s", mt_transport(),
 				mol_strerror(rc));
 	/* the memory driver first: FS forwards /dev/null and friends */
-	snprintf(self->molmem, sizeof(self->molmem), "%s", self->molfs);
-	strcpy(strrchr(self->molmem, '/') ? strrchr(self->molmem, '/') + 1 :
-	       self->molmem, "molmem");
+	ASSERT_NE(NULL, server_path("MOLMEM", "molmem", self->molmem,
+				    sizeof(self->molmem)));
 	argv[0] = self->molmem;
 	argv[1] = NULL;
 	rc = mt_spawn(&self->mem, &self->in, MOL_MEM, NULL, MT_NO_OPEN,
