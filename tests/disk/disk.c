@@ -1088,45 +1088,6 @@ TEST_F_TIMEOUT(disk, mfs_over_moldisk, 120)
 
 /* ---------------------------------------------------------------- */
 
-static const char *summary_transport;
-static pid_t summary_pid;
-
-static void print_summary(void)
-{
-	if (getpid() != summary_pid)
-		return;
-	printf("disk %s: %u passed, %u failed\n", summary_transport,
-	       ksft_get_pass_cnt(), ksft_get_fail_cnt());
-	fflush(stdout);
-}
-
-static void find_moldisk(void)
-{
-	const char *env = getenv("MOLDISK");
-	char self[PATH_MAX - 16];
-	ssize_t n;
-	char *slash;
-
-	if (env && *env) {
-		snprintf(moldisk_path, sizeof(moldisk_path), "%s", env);
-		return;
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0)
-		n = 0;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (slash)
-		*slash = '\0';
-	snprintf(moldisk_path, sizeof(moldisk_path), "%s/moldisk",
-		 slash ? self : ".");
-}
-
-int main(int argc, char **argv)
-{
-	find_moldisk();
-	summary_transport = mt_transport();
-	summary_pid = getpid();
-	atexit(print_summary);
-	return test_harness_run(argc, argv);
-}
+MT_HARNESS_MAIN("disk",
+		mt_program_path("MOLDISK", "moldisk", moldisk_path,
+				sizeof(moldisk_path)))

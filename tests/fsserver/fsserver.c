@@ -94,27 +94,6 @@ FIXTURE(fs) {
 	bool fs_up;
 };
 
-/* Program @name: $ENV_NAME if set, else next to this binary. */
-static char *server_path(const char *env_name, const char *name, char *buf,
-			 size_t size)
-{
-	const char *env = getenv(env_name);
-	ssize_t n;
-	char *s;
-
-	if (env) {
-		snprintf(buf, size, "%s", env);
-		return buf;
-	}
-	n = readlink("/proc/self/exe", buf, size - strlen(name) - 1);
-	if (n < 0)
-		return NULL;
-	buf[n] = '\0';
-	s = strrchr(buf, '/');
-	strcpy(s ? s + 1 : buf, name);
-	return buf;
-}
-
 static int mkimage(const char *path, int blocks)
 {
 	char cmd[PATH_MAX + 64];
@@ -168,8 +147,8 @@ FIXTURE_SETUP(fs)
 	snprintf(self->img, sizeof(self->img), "%s/root.img", self->dir);
 	snprintf(self->img2, sizeof(self->img2), "%s/second.img", self->dir);
 	ASSERT_EQ(0, mkimage(self->img, IMG_BLOCKS));
-	ASSERT_NE(NULL, server_path("MOLFS", "molfs", self->molfs,
-				    sizeof(self->molfs)));
+	ASSERT_NE(NULL, mt_program_path("MOLFS", "molfs", self->molfs,
+					 sizeof(self->molfs)));
 	ASSERT_EQ(0, access(self->molfs, X_OK))
 		TH_LOG("%s: not found (set MOLFS)", self->molfs);
 
@@ -177,8 +156,8 @@ FIXTURE_SETUP(fs)
 	ASSERT_EQ(0, rc) TH_LOG("instance over %s: %s", mt_transport(),
 				mol_strerror(rc));
 	/* the memory driver first: FS forwards /dev/null and friends */
-	ASSERT_NE(NULL, server_path("MOLMEM", "molmem", self->molmem,
-				    sizeof(self->molmem)));
+	ASSERT_NE(NULL, mt_program_path("MOLMEM", "molmem", self->molmem,
+					 sizeof(self->molmem)));
 	argv[0] = self->molmem;
 	argv[1] = NULL;
 	rc = mt_spawn(&self->mem, &self->in, MOL_MEM, NULL, MT_NO_OPEN,
@@ -1497,22 +1476,5 @@ TEST_F(fs, bad_requests)
 
 /* ---------------------------------------------------------------- */
 
-static const char *summary_transport;
-static pid_t summary_pid;
 
-static void print_summary(void)
-{
-	if (getpid() != summary_pid)
-		return;
-	printf("fsserver %s: %u passed, %u failed\n", summary_transport,
-	       ksft_get_pass_cnt(), ksft_get_fail_cnt());
-	fflush(stdout);
-}
-
-int main(int argc, char **argv)
-{
-	summary_transport = mt_transport();
-	summary_pid = getpid();
-	atexit(print_summary);
-	return test_harness_run(argc, argv);
-}
+MT_HARNESS_MAIN("fsserver", (void)0)

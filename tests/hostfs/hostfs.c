@@ -90,27 +90,6 @@ FIXTURE(hfs) {
 	char bin[PATH_MAX];
 };
 
-/* Program @name: $@env, else next to this binary. */
-static char *program_path(char *buf, size_t size, const char *env,
-			  const char *name)
-{
-	const char *e = getenv(env);
-	ssize_t n;
-	char *s;
-
-	if (e) {
-		snprintf(buf, size, "%s", e);
-		return buf;
-	}
-	n = readlink("/proc/self/exe", buf, size - 16);
-	if (n < 0)
-		return NULL;
-	buf[n] = '\0';
-	s = strrchr(buf, '/');
-	strcpy(s ? s + 1 : buf, name);
-	return buf;
-}
-
 static int put(const char *dir, const char *name, const void *data,
 	       size_t len)
 {
@@ -191,8 +170,8 @@ FIXTURE_SETUP(hfs)
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	ASSERT_EQ(0, make_tree(self->dir, self->root, sizeof(self->root)));
-	ASSERT_NE(NULL, program_path(self->bin, sizeof(self->bin),
-				     "MOLHOSTFS", "molhostfs"));
+	ASSERT_NE(NULL, mt_program_path("MOLHOSTFS", "molhostfs", self->bin,
+					sizeof(self->bin)));
 	ASSERT_EQ(0, access(self->bin, X_OK))
 		TH_LOG("%s: not found (set MOLHOSTFS)", self->bin);
 
@@ -800,12 +779,12 @@ FIXTURE_SETUP(vfs)
 			 self->dir, i);
 		ASSERT_EQ(0, mkimage(self->img[i]));
 	}
-	ASSERT_NE(NULL, program_path(self->bin[0], PATH_MAX, "MOLDISK",
-				     "moldisk"));
-	ASSERT_NE(NULL, program_path(self->bin[1], PATH_MAX, "MOLHOSTFS",
-				     "molhostfs"));
-	ASSERT_NE(NULL, program_path(self->bin[2], PATH_MAX, "MOLFS",
-				     "molfs"));
+	ASSERT_NE(NULL, mt_program_path("MOLDISK", "moldisk", self->bin[0],
+					PATH_MAX));
+	ASSERT_NE(NULL, mt_program_path("MOLHOSTFS", "molhostfs",
+					self->bin[1], PATH_MAX));
+	ASSERT_NE(NULL, mt_program_path("MOLFS", "molfs", self->bin[2],
+					PATH_MAX));
 	for (i = 0; i < 3; i++)
 		ASSERT_EQ(0, access(self->bin[i], X_OK))
 			TH_LOG("%s: not found", self->bin[i]);
@@ -1066,22 +1045,5 @@ TEST_F(vfs, mounts_by_minor_and_of_the_server)
 	EXPECT_EQ(0, fs_stat(self, "/d2/prog", &st_d));
 }
 
-static const char *summary_transport;
-static pid_t summary_pid;
 
-static void print_summary(void)
-{
-	if (getpid() != summary_pid)
-		return;
-	printf("hostfs %s: %u passed, %u failed\n", summary_transport,
-	       ksft_get_pass_cnt(), ksft_get_fail_cnt());
-	fflush(stdout);
-}
-
-int main(int argc, char **argv)
-{
-	summary_transport = mt_transport();
-	summary_pid = getpid();
-	atexit(print_summary);
-	return test_harness_run(argc, argv);
-}
+MT_HARNESS_MAIN("hostfs", (void)0)

@@ -794,22 +794,5 @@ TEST_F(grants, self_grant)
 
 /* ---------------------------------------------------------------- */
 
-static const char *summary_transport;
-static pid_t summary_pid;
 
-static void print_summary(void)
-{
-	if (getpid() != summary_pid)
-		return;
-	printf("grants %s: %u passed, %u failed\n", summary_transport,
-	       ksft_get_pass_cnt(), ksft_get_fail_cnt());
-	fflush(stdout);
-}
-
-int main(int argc, char **argv)
-{
-	summary_transport = mt_transport();
-	summary_pid = getpid();
-	atexit(print_summary);
-	return test_harness_run(argc, argv);
-}
+MT_HARNESS_MAIN("grants", (void)0)

@@ -81,6 +81,30 @@ const char *mt_transport(void)
 	return access(MOLIPC_DEVICE, F_OK) == 0 ? "kmod" : "unix";
 }
 
+char *mt_program_path(const char *env, const char *name, char *buf,
+		      size_t size)
+{
+	const char *e = getenv(env);
+	size_t dir = 0;
+	ssize_t n;
+	char *s;
+
+	if (e && *e)
+		return snprintf(buf, size, "%s", e) < (int)size ? buf : NULL;
+	n = readlink("/proc/self/exe", buf, size);
+	if (n <= 0 || (size_t)n >= size)
+		return snprintf(buf, size, "./%s", name) < (int)size ?
+		       buf : NULL;
+	buf[n] = '\0';
+	s = strrchr(buf, '/');
+	if (s)
+		dir = (size_t)(s + 1 - buf);
+	if (dir + strlen(name) >= size)
+		return NULL;
+	strcpy(buf + dir, name);
+	return buf;
+}
+
 /* ---------------------------------------------------------------- */
 /* Privileges                                                        */
 /* ---------------------------------------------------------------- */

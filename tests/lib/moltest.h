@@ -145,5 +145,39 @@ uint64_t mt_now_ns(void);
 /* /proc/sys/kernel/tainted without the module's own O/E bits, or -1. */
 long mt_kernel_taint(void);
 const char *mt_transport(void);	/* $MOL_TRANSPORT or the default */
+/*
+ * Where program @name is: $@env if set and not empty, else next to this
+ * test binary (./@name if that cannot be read).  @buf, or NULL if the
+ * path does not fit in @size bytes.
+ */
+char *mt_program_path(const char *env, const char *name, char *buf,
+		      size_t size);
+
+/*
+ * MT_HARNESS_MAIN(suite, setup): main() of a kselftest-harness suite
+ * (after kselftest_harness.h): runs @setup (a statement), then the
+ * tests; at exit the parent prints "SUITE TRANSPORT: N passed, N
+ * failed", the closing line the make targets and vmcheck count.
+ */
+#define MT_HARNESS_MAIN(suite, setup)					\
+static const char *mt_summary_transport;				\
+static pid_t mt_summary_pid;						\
+static void mt_print_summary(void)					\
+{									\
+	if (getpid() != mt_summary_pid)					\
+		return;							\
+	printf(suite " %s: %u passed, %u failed\n",			\
+	       mt_summary_transport, ksft_get_pass_cnt(),		\
+	       ksft_get_fail_cnt());					\
+	fflush(stdout);							\
+}									\
+int main(int argc, char **argv)						\
+{									\
+	setup;								\
+	mt_summary_transport = mt_transport();				\
+	mt_summary_pid = getpid();					\
+	atexit(mt_print_summary);					\
+	return test_harness_run(argc, argv);				\
+}
 
 #endif /* MOLTEST_H */

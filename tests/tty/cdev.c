@@ -35,8 +35,6 @@
 static char moltty_path[PATH_MAX];
 static char molmem_path[PATH_MAX];
 static char sock_path[PATH_MAX];
-static const char *summary_transport;
-static pid_t summary_pid;
 
 /* Child of mt_spawn (MT_NO_OPEN): become moltty. */
 static int exec_driver(struct mt_proc *self, void *arg)
@@ -441,15 +439,6 @@ TEST_F(cdev, terminal)
 	EXPECT_EQ(0, v[W_STALL_ALIVE]);
 }
 
-static void print_summary(void)
-{
-	if (getpid() != summary_pid)
-		return;
-	printf("ttycdev %s: %u passed, %u failed\n", summary_transport,
-	       ksft_get_pass_cnt(), ksft_get_fail_cnt());
-	fflush(stdout);
-}
-
 /* ---------------------------------------------------------------- */
 /* The memory driver molmem (the same protocol, at MOL_MEM)           */
 /* ---------------------------------------------------------------- */
@@ -617,29 +606,11 @@ TEST_F(mem, devices_and_malformed_requests)
 	EXPECT_EQ(16, v[M_FUZZ_ALIVE]);
 }
 
-int main(int argc, char **argv)
+/* The drivers: $MOLTTY and $MOLMEM, else next to this binary. */
+static void find_drivers(void)
 {
-	const char *env = getenv("MOLTTY");
-	char exe[PATH_MAX - 16];
-	ssize_t n;
-	char *slash;
-
-	if (env && *env) {
-		snprintf(moltty_path, sizeof(moltty_path), "%s", env);
-	} else {
-		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		exe[n > 0 ? n : 0] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		snprintf(moltty_path, sizeof(moltty_path), "%s/moltty",
-			 slash ? exe : ".");
-	}
-	snprintf(molmem_path, sizeof(molmem_path), "%s", moltty_path);
-	slash = strrchr(molmem_path, '/');
-	strcpy(slash ? slash + 1 : molmem_path, "molmem");
-	summary_transport = mt_transport();
-	summary_pid = getpid();
-	atexit(print_summary);
-	return test_harness_run(argc, argv);
+	mt_program_path("MOLTTY", "moltty", moltty_path, sizeof(moltty_path));
+	mt_program_path("MOLMEM", "molmem", molmem_path, sizeof(molmem_path));
 }
+
+MT_HARNESS_MAIN("ttycdev", find_drivers())
